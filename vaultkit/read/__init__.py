@@ -1,0 +1,1 @@
+"""Reading stage: files on disk -> parsed notes (no meaning yet)."""
