@@ -1,0 +1,34 @@
+"""The model stage: parsed notes -> a typed, immutable Vault."""
+
+from vaultkit.model.build import build_vault, note_type
+from vaultkit.model.types import (
+    DailyNote,
+    Event,
+    Interaction,
+    Link,
+    Mentorship,
+    Milestone,
+    Org,
+    Person,
+    Resource,
+    Task,
+    Touch,
+    Vault,
+)
+
+__all__ = [
+    "DailyNote",
+    "Event",
+    "Interaction",
+    "Link",
+    "Mentorship",
+    "Milestone",
+    "Org",
+    "Person",
+    "Resource",
+    "Task",
+    "Touch",
+    "Vault",
+    "build_vault",
+    "note_type",
+]
