@@ -1,0 +1,378 @@
+"""Render agenda pages from Jinja2 templates: sandboxed, capped, deterministic, Markdown-safe.
+
+Templates are looked up first in ``<vault>/.vaultkit/templates/`` (user overrides, possibly written by a
+stranger in a shared vault), then in the packaged templates. Both go through the same
+:class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`. Notes are never template sources: note values reach
+templates only as context data, and the loaders are rooted at the template folders, so a template cannot
+include a note.
+
+Resource caps, and what they do not cover:
+
+* output size (``max_bytes``): counted chunk by chunk while rendering;
+* time (``max_seconds``): checked on every output chunk, every function or macro call, attribute or item
+  lookup, intercepted ``*``/``**``, and every iteration of every ``{% for %}`` loop (each loop's iterable is
+  wrapped when the template is compiled), so loops that print nothing are caught too;
+* ``range()`` is limited to ``jinja2.sandbox.MAX_RANGE`` (100 000) items; ``str``/``list`` ``*`` n results
+  to ``max_bytes`` items; ``**`` results to about 10 000 bits; template files to 1 MB; recursion by Python's
+  recursion limit.
+
+Not capped: single expensive built-in operations that never return to template code, e.g.
+``'x'|center(10**8)``, ``'%0100000000d' % 1``, ``s|replace('a', big)``, or doubling a string in a loop ~30
+times. Such a template can use a lot of memory before the next check. If hostile templates matter beyond
+this, render in a subprocess with ``resource.setrlimit(RLIMIT_AS)`` and a wall-clock kill.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+import vaultkit
+
+__all__ = [
+    "OVERRIDES_DIR",
+    "RenderLimitError",
+    "TemplateRenderError",
+    "iso_date",
+    "link",
+    "packaged_templates_dir",
+    "plural",
+    "render_page",
+    "text",
+]
+
+OVERRIDES_DIR = ".vaultkit/templates"
+MAX_TEMPLATE_BYTES = 1_000_000
+_MAX_POWER_BITS = 10_000
+_LOOP_GUARD = "vaultkit_loop_guard"
+
+
+class TemplateRenderError(Exception):
+    """A template could not be rendered. ``template`` is the vault-relative path for an override
+    (``.vaultkit/templates/pages/X.md.j2``) or the packaged template name (``pages/X.md.j2``)."""
+
+    def __init__(self, template: str, line: int | None, message: str) -> None:
+        super().__init__(template, line, message)
+        self.template = template
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = self.template if self.line is None else f"{self.template}:{self.line}"
+        return f"{where}: template error: {self.message}"
+
+
+class RenderLimitError(jinja2.TemplateError):
+    """Raised while rendering when a cap is hit; :func:`render_page` reports it as a TemplateRenderError."""
+
+
+def packaged_templates_dir() -> Path:
+    """``vaultkit/templates`` in an installed wheel, else the checkout's top-level ``templates/``."""
+    resource = importlib.resources.files("vaultkit") / "templates"
+    if resource.is_dir():
+        return Path(str(resource))
+    return Path(vaultkit.__file__).resolve().parents[1] / "templates"
+
+
+# --- Markdown-safe filters ------------------------------------------------------------------------
+
+_BREAKS = r"\x00-\x1f\x7f\x85\u2028\u2029"  # newlines, tabs and other control characters
+_TARGET_BAD = re.compile(rf"%%|[\[\]|#^\\`{_BREAKS}]")
+_DISPLAY_BAD = re.compile(rf"%%|[\[\]\\`{_BREAKS}]")
+_SPACES = re.compile(rf"[ {_BREAKS}]+")
+_INLINE_SPECIAL = re.compile(r"[\\`*\[\]#<>|$^]|(?<=%)%")
+_LEADING_MARK = re.compile(r"^([-+=])")
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
+
+
+def _squash(value: str) -> str:
+    return _SPACES.sub(" ", value).strip()
+
+
+def text(value: object) -> str:
+    """One line of plain text, safe inside a Markdown list item, table cell or heading.
+
+    ``None`` gives ``""``. Newlines, tabs and other control characters become single spaces (runs collapsed,
+    ends stripped). Then each of ``\\ ` * [ ] # < > | $ ^`` gets a backslash, and so does the second ``%`` of
+    ``%%`` (Obsidian shows ``\\#`` as ``#``): no links, embeds, tags, HTML, comments, code spans, math, block
+    ids or table breaks can start from the value. A leading ``-``, ``+``, ``=`` or ``12.``/``12)`` is escaped
+    too, so it cannot become a list or rule. ``_`` and ``~`` are left alone (emphasis is only cosmetic).
+    """
+    if value is None:
+        return ""
+    escaped = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), _squash(str(value)))
+    escaped = _LEADING_MARK.sub(r"\\\1", escaped)
+    return _LEADING_NUMBER.sub(r"\1\\\2", escaped)
+
+
+def link(name: object, display: object = None) -> str:
+    """An Obsidian wikilink ``[[name]]`` or ``[[name|display]]`` that a hostile name cannot break.
+
+    Target: each ``[ ] | # ^ \\ ``` ``, ``%%``, newline or control character becomes a space, then spaces are
+    collapsed and stripped (so ``Bob]] [[Evil|x#y`` -> ``[[Bob Evil x y]]``, one link). Headings and block
+    references therefore cannot be linked with this filter. Display: the same, except ``|`` ``#`` ``^`` are
+    kept, with ``|`` replaced by ``¦`` (a bare ``|`` would split the link inside tables). The display is
+    omitted when empty or equal to the target; if the target is empty the result is ``text(display)``.
+    """
+    target = _squash(_TARGET_BAD.sub(" ", str(name)))
+    shown = "" if display is None else _squash(_DISPLAY_BAD.sub(" ", str(display))).replace("|", "¦")
+    if not target:
+        return text(shown)
+    if not shown or shown == target:
+        return f"[[{target}]]"
+    return f"[[{target}|{shown}]]"
+
+
+def iso_date(value: object) -> str:
+    """``YYYY-MM-DD`` for a date, a datetime (its own calendar date: no timezone conversion) or ISO text."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return datetime.fromisoformat(value).date().isoformat()
+    raise TypeError(f"the date filter needs a date, not {type(value).__name__}")
+
+
+_IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women", "foot": "feet"}
+
+
+def _plural_form(word: str) -> str:
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        form = _IRREGULAR[lower]
+        return form.capitalize() if word[:1].isupper() else form
+    if len(word) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 person"``, ``"3 people"``, ``"0 follow-ups"``, ``"2 companies"``: count and word.
+
+    The plural is ``many`` if given, else from a small irregular table (person, child, man, woman, foot),
+    else consonant+``y`` -> ``ies``, ``s x z ch sh`` -> ``es``, otherwise ``+s``.
+    """
+    return f"{n} {word if n == 1 else (many or _plural_form(word))}"
+
+
+FILTERS: Mapping[str, Callable[..., str]] = {"link": link, "text": text, "date": iso_date, "plural": plural}
+
+
+# --- Loading --------------------------------------------------------------------------------------
+
+
+class _ConfinedLoader(jinja2.BaseLoader):
+    """Loads templates from one folder only: refuses files whose real path leaves it (symlinks), non-files
+    and files over MAX_TEMPLATE_BYTES. With ``fence``, the folder must resolve inside it (the vault)."""
+
+    def __init__(self, root: Path, label: str, names: dict[str, str], fence: Path | None = None) -> None:
+        self.root = root
+        self.label = label
+        self.names = names
+        self.fence = fence
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.root.joinpath(*split_template_path(template))
+        try:
+            root = self.root.resolve(strict=True)
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise jinja2.TemplateNotFound(template) from None
+        if self.fence is not None and not root.is_relative_to(self.fence.resolve()):
+            raise SecurityError(
+                f"{self.label.rstrip('/')} points outside the vault; no templates loaded from it"
+            )
+        if not real.is_relative_to(root) or not real.is_file():
+            raise jinja2.TemplateNotFound(template)
+        if real.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise RenderLimitError(f"template '{template}' is larger than {MAX_TEMPLATE_BYTES} bytes")
+        source = real.read_text(encoding="utf-8")  # universal newlines: CRLF templates render like LF ones
+        filename = str(path)
+        self.names[filename] = self.label + template
+        return source, filename, lambda: True
+
+
+# --- The sandbox ----------------------------------------------------------------------------------
+
+
+@jinja2.pass_context
+def _loop_guard(context: Context, iterable: Iterable[Any]) -> Iterator[Any]:
+    environment = context.environment
+    for item in iterable:
+        if isinstance(environment, _Sandbox):
+            environment.check_time()
+        yield item
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, loader: jinja2.BaseLoader, names: dict[str, str], max_bytes: int, max_seconds: float):
+        super().__init__(
+            loader=loader,
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        self.names = names
+        self.max_bytes = max_bytes
+        self.max_seconds = max_seconds
+        self.deadline = time.monotonic() + max_seconds
+        self.filters.pop("random", None)  # nondeterministic
+        self.globals.pop("lipsum", None)  # nondeterministic
+        self.filters.update(FILTERS)
+        self.globals.update(FILTERS)  # also callable as functions: {{ link(target, name) }}
+        self.filters[_LOOP_GUARD] = _loop_guard
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise RenderLimitError(
+                f"rendering took longer than {self.max_seconds:g} seconds (an endless loop?)"
+            )
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        for loop in list(tree.find_all(nodes.For)):
+            loop.iter = nodes.Filter(
+                loop.iter, _LOOP_GUARD, [], [], None, None, lineno=loop.iter.lineno, environment=self
+            )
+        return tree
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.check_time()
+        return super().call(context, obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.check_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self.check_time()
+        return super().getitem(obj, argument)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        self.check_time()
+        if (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and right > 0
+            and abs(left) > 1
+            and abs(left).bit_length() * right > _MAX_POWER_BITS
+        ):
+            raise RenderLimitError(f"{left} ** {right} is too large a number")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(seq) * times > self.max_bytes
+                ):
+                    raise RenderLimitError(f"'*' would make something longer than {self.max_bytes}")
+        return super().call_binop(context, operator, left, right)
+
+
+def _environment(vault_root: Path | None, max_bytes: int, max_seconds: float) -> _Sandbox:
+    names: dict[str, str] = {}
+    loaders: list[jinja2.BaseLoader] = []
+    if vault_root is not None:
+        loaders.append(_ConfinedLoader(vault_root / OVERRIDES_DIR, f"{OVERRIDES_DIR}/", names, vault_root))
+    loaders.append(_ConfinedLoader(packaged_templates_dir(), "", names))
+    return _Sandbox(jinja2.ChoiceLoader(loaders), names, max_bytes, max_seconds)
+
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+
+def _innermost_template_line(exc: BaseException, names: Mapping[str, str]) -> tuple[str, int] | None:
+    """Jinja rewrites tracebacks so template frames carry the template's filename and line; take the last."""
+    found: tuple[str, int] | None = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in names:
+            found = (names[filename], tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _as_render_error(
+    exc: Exception, names: Mapping[str, str], root: str | None, name: str
+) -> TemplateRenderError:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = names.get(exc.filename or "", exc.name or root or name)
+        return TemplateRenderError(where, exc.lineno, exc.message or "syntax error")
+    if isinstance(exc, jinja2.TemplateNotFound) and root is None and exc.name == name:
+        return TemplateRenderError(
+            name, None, f"template not found in {OVERRIDES_DIR}/ or the packaged templates"
+        )
+    template, line = _innermost_template_line(exc, names) or (root or name, None)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template '{exc.name}' not found (templates may include only other templates)"
+    elif isinstance(exc, SecurityError):
+        message = f"not allowed in templates: {exc.message}"
+    elif isinstance(exc, jinja2.TemplateError):  # UndefinedError, RenderLimitError, ...
+        message = exc.message or type(exc).__name__
+    elif isinstance(exc, OverflowError):  # e.g. range() beyond MAX_RANGE
+        message = str(exc)
+    elif isinstance(exc, RecursionError):
+        message = "templates nest too deeply (does a macro or include call itself without end?)"
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    return TemplateRenderError(template, line, message)
+
+
+def render_page(
+    name: str,
+    context: Mapping[str, object],
+    vault_root: Path | None,
+    *,
+    max_bytes: int = 5_000_000,
+    max_seconds: float = 5.0,
+) -> str:
+    """Render template ``name`` (e.g. ``"pages/Follow-ups.md.j2"``) with ``context``; return it unmarked.
+
+    A template of that name in ``<vault_root>/.vaultkit/templates/`` wins over the packaged one
+    (``vault_root=None``: packaged only). Every failure, including a cap being hit, raises
+    :class:`TemplateRenderError` naming the template (and the line where known). The output depends only on
+    the templates and ``context``: no clock, locale, timezone or randomness is available to templates.
+    """
+    environment = _environment(vault_root, max_bytes, max_seconds)
+    root: str | None = None
+    chunks: list[str] = []
+    size = 0
+    try:
+        template = environment.get_template(name)
+        root = environment.names.get(template.filename or "", name)
+        for chunk in template.generate(dict(context)):
+            size += len(chunk.encode("utf-8", "surrogatepass"))
+            if size > max_bytes:
+                raise RenderLimitError(f"the page would be larger than {max_bytes} bytes")
+            environment.check_time()
+            chunks.append(chunk)
+    except Exception as exc:
+        raise _as_render_error(exc, environment.names, root, name) from exc
+    return "".join(chunks)
