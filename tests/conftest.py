@@ -50,3 +50,12 @@ def person(**fields: object) -> str:
     lines.append("---")
     lines.append(str(fields.get("body", "")))
     return "\n".join(lines) + "\n"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ from the example vault instead of comparing against it.",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(
@@ -38,6 +38,7 @@ class Cadence:
 
     days: int = 0
     months: int = 0
+    label: str = field(default="", compare=False)  # as written: "monthly", "30d"
 
     def after(self, day: dt.date) -> dt.date:
         if self.months:
@@ -49,6 +50,8 @@ class Cadence:
         return self.days or round(self.months * 30.44)
 
     def __str__(self) -> str:
+        if self.label:
+            return self.label
         if self.months:
             return f"{self.months}m"
         return f"{self.days}d"
@@ -97,11 +100,8 @@ def _scalar_text(value: object, what: str) -> str:
     if isinstance(value, dt.datetime | dt.date):  # only if a caller passes real dates
         return value.isoformat()
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError_(f"{what} {value!r} is not {_ARTICLE.get(what, 'a')} {what}")
+        raise ValueError_(f"{what} {value!r} is not a {what}")
     return str(value).strip()
-
-
-_ARTICLE = {"date": "a", "cadence": "a", "birthday": "a"}
 
 
 def parse_date(value: object) -> dt.date:
@@ -127,18 +127,18 @@ def parse_cadence(value: object) -> Cadence | None:
         return None
     if text in NAMED_CADENCES:
         days, months = NAMED_CADENCES[text]
-        return Cadence(days, months)
+        return Cadence(days, months, text)
     m = _CADENCE.match(text)
     if m is None or int(m.group(1)) == 0:
         raise ValueError_(f"cadence {text!r} is not a cadence (try 30d, 2w, 3m, monthly, quarterly or none)")
     n, unit = int(m.group(1)), m.group(2)[0]
     if unit == "d":
-        return Cadence(days=n)
+        return Cadence(days=n, label=text)
     if unit == "w":
-        return Cadence(days=7 * n)
+        return Cadence(days=7 * n, label=text)
     if unit == "m":
-        return Cadence(months=n)
-    return Cadence(months=12 * n)
+        return Cadence(months=n, label=text)
+    return Cadence(months=12 * n, label=text)
 
 
 def parse_birthday(value: object) -> Birthday:
