@@ -113,6 +113,11 @@ PAGES: dict[str, tuple[str, PageBuilder]] = {
 }
 
 
+from vaultkit.pages_giving import GIVING_PAGES  # noqa: E402
+
+PAGES.update(GIVING_PAGES)
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     pages: dict[str, str]  # page path in the output folder -> full text

@@ -22,7 +22,7 @@ def _section(title: str, rows: list[Row], line: Callable[[Row], str]) -> None:
 
 def _follow_up(r: Row) -> str:
     if r["never_contacted"]:
-        return f"{r['person']}: never contacted (every {r['cadence']})"
+        return f"{r['person']}: never contacted (cadence {r['cadence']})"
     late = r["days_overdue"]
     when = "due today" if late == 0 else click.style(f"{late} days overdue", fg="red")
     return f"{r['person']}: {when}, last contact {r['last_contact']}"

@@ -1,0 +1,240 @@
+"""The network at a glance: counts, who is on time, people by org and tag, busy months, who is drifting away,
+and data for two Mermaid pictures (interactions per month; my closest people and their orgs).
+
+Every list is capped (`top`), so a vault of 10,000 people still gives a page one can read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations
+
+from vaultkit.insights.acquainted import acquaintance, my_note
+from vaultkit.insights.common import name_of
+from vaultkit.insights.followups import drifting, keep_in_touch
+from vaultkit.insights.warmth import warmth_map
+from vaultkit.model import Vault
+from vaultkit.model.people import name_key
+from vaultkit.values import add_months
+
+TOP = 10
+CLOSEST = 15
+MONTHS = 12
+BUSIEST = 3
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MERMAID_ESCAPES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+    "(": "#40;",
+    ")": "#41;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "|": "#124;",
+    "`": "#96;",
+    "&": "#amp;",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    label: str
+    count: int
+    path: str | None = None  # the note, when the label names one
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str  # YYYY-MM
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{_MONTH_NAMES[int(self.month[5:]) - 1]} {self.month[:4]}"
+
+
+@dataclass(frozen=True, slots=True)
+class LosingTouch:
+    person: str
+    why: str
+    last_contact: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Closest:
+    person: str
+    warmth: float
+    org: str | None
+    org_path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    today: dt.date
+    people: int
+    orgs: int
+    events: int
+    interactions_this_year: int
+    with_cadence: int  # people with a cadence who are not snoozed
+    on_time: int
+    by_org: tuple[Count, ...]
+    by_tag: tuple[Count, ...]
+    busiest_months: tuple[MonthCount, ...]
+    monthly: tuple[MonthCount, ...]  # the last 12 months, oldest first
+    losing_touch: tuple[LosingTouch, ...]
+    closest: tuple[Closest, ...]
+    closest_links: tuple[tuple[str, str], ...]  # acquainted pairs among the closest
+
+    @property
+    def on_time_share(self) -> float | None:
+        return round(self.on_time / self.with_cadence, 3) if self.with_cadence else None
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _top(counter: Counter[str], labels: dict[str, tuple[str, str | None]], top: int) -> tuple[Count, ...]:
+    ranked = sorted(counter.items(), key=lambda kv: (-kv[1], labels[kv[0]][0].casefold(), kv[0]))
+    return tuple(Count(labels[k][0], n, labels[k][1]) for k, n in ranked[:top])
+
+
+def _losing_touch(vault: Vault, today: dt.date, top: int) -> list[LosingTouch]:
+    follow = keep_in_touch(vault, today)
+    found = [
+        LosingTouch(
+            d.person,
+            f"silent for {d.silent_days} days, usually every {d.usual_gap_days} days",
+            d.last_contact.date,
+        )
+        for d in drifting(vault, today, skip={f.person for f in follow})
+    ]
+    for f in follow:
+        if f.last_contact is not None and f.days_overdue:
+            why = f"{f.days_overdue} days overdue (cadence {f.cadence})"
+            found.append(LosingTouch(f.person, why, f.last_contact.date))
+    return found[:top]
+
+
+def network(vault: Vault, today: dt.date, top: int = TOP, closest: int = CLOSEST) -> Network:
+    me = my_note(vault)
+    people = [p for path, p in vault.people.items() if path != me]
+    org_count: Counter[str] = Counter()
+    tag_count: Counter[str] = Counter()
+    labels: dict[str, tuple[str, str | None]] = {}
+    for p in people:
+        if p.org:
+            key = p.org_path or name_key(p.org)
+            org_count[key] += 1
+            labels.setdefault(key, (name_of(vault, p.org_path) if p.org_path else p.org, p.org_path))
+        for tag in p.tags:
+            tag_count["#" + tag] += 1
+            labels.setdefault("#" + tag, (tag, None))
+    snoozed = {p.path for p in people if p.snooze_until is not None and today < p.snooze_until}
+    with_cadence = [p.path for p in people if p.cadence is not None and p.path not in snoozed]
+    due = {f.person for f in keep_in_touch(vault, today)}
+    dated = [i for i in vault.interactions if i.date is not None and i.date <= today]
+    per_month = Counter(_month(i.date) for i in dated if i.date is not None)
+    first = add_months(today.replace(day=1), -(MONTHS - 1))
+    monthly = [_month(add_months(first, k)) for k in range(MONTHS)]
+    busiest = sorted(per_month.items(), key=lambda kv: (-kv[1], kv[0]))[:BUSIEST]
+    warm = warmth_map(vault, today)
+    near = sorted(
+        (p for p in people if warm[p.path] > 0), key=lambda p: (-warm[p.path], p.name.casefold(), p.path)
+    )[:closest]
+    known = acquaintance(vault)
+    links = [(a.path, b.path) for a, b in combinations(near, 2) if known.knows(a.path, b.path)]
+    return Network(
+        today=today,
+        people=len(people),
+        orgs=len(vault.orgs),
+        events=len(vault.events),
+        interactions_this_year=sum(1 for i in dated if i.date is not None and i.date.year == today.year),
+        with_cadence=len(with_cadence),
+        on_time=sum(1 for p in with_cadence if p not in due),
+        by_org=_top(org_count, labels, top),
+        by_tag=_top(tag_count, labels, top),
+        busiest_months=tuple(MonthCount(m, n) for m, n in busiest),
+        monthly=tuple(MonthCount(m, per_month.get(m, 0)) for m in monthly),
+        losing_touch=tuple(_losing_touch(vault, today, top)),
+        closest=tuple(Closest(p.path, warm[p.path], p.org, p.org_path) for p in near),
+        closest_links=tuple(links),
+    )
+
+
+def mermaid_label(text: str) -> str:
+    """A Mermaid node label, quoted: characters that could end it or start markup become entity codes."""
+    flat = " ".join(text.split())
+    return '"' + "".join(_MERMAID_ESCAPES.get(c, c) for c in flat) + '"'
+
+
+def mermaid_monthly(report: Network) -> str:
+    """A Mermaid `xychart-beta` bar chart of interactions per month (the last 12 months)."""
+    counts = [m.count for m in report.monthly]
+    labels = ", ".join(mermaid_label(m.label) for m in report.monthly)
+    return "\n".join(
+        [
+            "xychart-beta",
+            '    title "Interactions per month"',
+            f"    x-axis [{labels}]",
+            f'    y-axis "Interactions" 0 --> {max([*counts, 1])}',
+            f"    bar [{', '.join(str(n) for n in counts)}]",
+        ]
+    )
+
+
+def mermaid_graph(vault: Vault, report: Network) -> str:
+    """A Mermaid `graph` of my closest people, their orgs, and who among them knows whom ("" when empty)."""
+    if not report.closest:
+        return ""
+    lines = ["graph LR"]
+    ids: dict[str, str] = {}
+    orgs: dict[str, str] = {}
+    edges: list[str] = []
+    for n, c in enumerate(report.closest, 1):
+        ids[c.person] = f"p{n}"
+        lines.append(f"    p{n}[{mermaid_label(name_of(vault, c.person))}]")
+    for c in report.closest:
+        if not c.org:
+            continue
+        key = c.org_path or name_key(c.org)
+        if key not in orgs:
+            orgs[key] = f"o{len(orgs) + 1}"
+            shown = name_of(vault, c.org_path) if c.org_path else c.org
+            lines.append(f"    {orgs[key]}{{{{{mermaid_label(shown)}}}}}")
+        edges.append(f"    {ids[c.person]} --- {orgs[key]}")
+    edges += [f"    {ids[a]} -.- {ids[b]}" for a, b in report.closest_links]
+    return "\n".join(lines + edges)
+
+
+def network_json(vault: Vault, report: Network) -> dict[str, object]:
+    """The report as JSON-ready data; people by note name."""
+
+    def counts(items: tuple[Count, ...]) -> list[dict[str, object]]:
+        return [{"label": c.label, "count": c.count} for c in items]
+
+    return {
+        "people": report.people,
+        "orgs": report.orgs,
+        "events": report.events,
+        "interactions_this_year": report.interactions_this_year,
+        "with_cadence": report.with_cadence,
+        "on_time": report.on_time,
+        "on_time_share": report.on_time_share,
+        "by_org": counts(report.by_org),
+        "by_tag": counts(report.by_tag),
+        "busiest_months": [{"month": m.month, "count": m.count} for m in report.busiest_months],
+        "monthly": [{"month": m.month, "count": m.count} for m in report.monthly],
+        "losing_touch": [
+            {"person": name_of(vault, x.person), "why": x.why, "last_contact": x.last_contact.isoformat()}
+            for x in report.losing_touch
+        ],
+        "closest": [
+            {"person": name_of(vault, c.person), "warmth": c.warmth, "org": c.org} for c in report.closest
+        ],
+    }

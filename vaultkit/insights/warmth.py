@@ -1,0 +1,51 @@
+"""How warm my contact with someone is: recent and frequent touches make it warm (0.0 cold ... 1.0 warm)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from vaultkit.model import Vault
+
+HALF_LIFE_DAYS = 60  # recency halves every 60 days of silence
+FREQUENCY_WINDOW_DAYS = 365
+FREQUENT_CONTACTS = 6  # distinct contact days in a year that count as "frequent"
+RECENCY_WEIGHT = 0.6
+WARM = 0.5
+COOL = 0.2
+
+
+def warmth(vault: Vault, person: str, today: dt.date) -> float:
+    """0.6 x recency (halving every 60 days since the last contact) + 0.4 x frequency (contact days in the
+    last year, 6 or more counting fully). No contact on or before `today`: 0.0."""
+    days: set[dt.date] = set()
+    last: dt.date | None = None
+    start = today - dt.timedelta(days=FREQUENCY_WINDOW_DAYS)
+    for touch in vault.touches.get(person, ()):
+        if touch.date > today:
+            continue
+        if last is None or touch.date > last:
+            last = touch.date
+        if touch.date > start:
+            days.add(touch.date)
+    if last is None:
+        return 0.0
+    recency = math.pow(0.5, (today - last).days / HALF_LIFE_DAYS)
+    frequency = min(1.0, len(days) / FREQUENT_CONTACTS)
+    return round(RECENCY_WEIGHT * recency + (1 - RECENCY_WEIGHT) * frequency, 3)
+
+
+def warmth_map(vault: Vault, today: dt.date) -> dict[str, float]:
+    """Warmth of every person, by path."""
+    return {path: warmth(vault, path, today) for path in vault.people}
+
+
+def warmth_label(value: float) -> str:
+    """A word for explanations: "warm", "cooling", "cold" or "no contact yet"."""
+    if value >= WARM:
+        return "warm"
+    if value >= COOL:
+        return "cooling"
+    if value > 0:
+        return "cold"
+    return "no contact yet"
