@@ -154,5 +154,15 @@ def agenda(vault: Path, today: dt.datetime | None, as_json: bool) -> None:
         print_agenda(data, as_date(today))
 
 
+# Command modules import the option helpers above, so they are registered here, below them.
+from vaultkit.cli_giving import register as _register_giving  # noqa: E402
+
+_register_giving(cli)
+
+from vaultkit.cli_interop import register as _register_interop  # noqa: E402
+
+_register_interop(cli)
+
+
 def main() -> None:
     cli(prog_name="vaultkit")
