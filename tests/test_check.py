@@ -154,7 +154,7 @@ def test_check_cli_text_json_and_exit_code(make_vault: VaultFactory) -> None:
     lines = result.output.splitlines()
     assert lines[0] == "bad.md: error: binary content (NUL bytes), not a note; skipped"
     assert lines[1].startswith("people/Ann.md:2: warning: cadence:")
-    assert lines[-1] == "1 notes read; 1 error, 1 warning"
+    assert lines[-1] == "1 note read; 1 error, 1 warning"
     result = runner.invoke(cli, ["check", str(root), "--json"])
     data = json.loads(result.output)
     assert data[0] == {

@@ -192,3 +192,26 @@ def test_giving_back_page(make_vault: VaultFactory) -> None:
     assert "- [[Climate Report]] (climate): [[Ann]] (climate, cooling)" in text
     assert "- [[Ann]]: given 0, received 1; latest 2026-10-01: they gave me pitch feedback" in text
     assert "- [ ]" not in text
+
+
+def test_giving_command_json_and_text(make_vault: VaultFactory) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from vaultkit.cli import cli
+
+    root = make_vault(
+        {
+            "people/Ann.md": "---\ntags: [climate]\n---\n",
+            "resources/Report.md": "---\ntopics: [climate]\n---\n",
+            "interactions/a.md": '---\ndate: 2026-11-01\nwith: ["[[Ann]]"]\nreceived: [an intro to Acme]\n---\n',
+        }
+    )
+    result = CliRunner().invoke(cli, ["giving", str(root), "--today", "2026-11-25", "--json"])
+    data = json.loads(result.output)
+    assert list(data) == ["reciprocity", "owe_back", "resources"]
+    assert data["owe_back"][0]["person"] == "Ann"
+    assert data["resources"][0]["people"][0]["person"] == "Ann"
+    text = CliRunner().invoke(cli, ["giving", str(root), "--today", "2026-11-25"])
+    assert "Ann: an intro to Acme (24 days ago)" in text.output

@@ -98,11 +98,48 @@ def test_shared_tags_suggest_a_pair(make_vault: VaultFactory) -> None:
     assert s.kinds == ("shared tags",)
 
 
-def test_same_location_alone_is_not_a_reason(make_vault: VaultFactory) -> None:
+def test_same_location_alone_is_the_weakest_reason(make_vault: VaultFactory) -> None:
     vault = load(
-        make_vault({"people/Ann.md": person(location="Lisbon"), "people/Bob.md": person(location="lisbon")})
+        make_vault(
+            {
+                "people/Ann.md": person(location="Lisbon"),
+                "people/Bob.md": person(location="lisbon"),
+                "people/Cy.md": person(tags=["climate"]),
+                "people/Dee.md": person(tags=["climate"]),
+            }
+        )
+    )
+    found = suggest_intros(vault, TODAY)
+    assert [(s.a, s.b, s.kinds) for s in found] == [
+        ("people/Cy.md", "people/Dee.md", ("shared tags",)),
+        ("people/Ann.md", "people/Bob.md", ("location",)),
+    ]
+    assert found[1].reasons == ("both in Lisbon",)
+
+
+def test_colleagues_at_the_same_org_are_acquainted(make_vault: VaultFactory) -> None:
+    vault = load(
+        make_vault(
+            {
+                "orgs/Acme.md": "",
+                "people/Ann.md": '---\norg: "[[Acme]]"\nneeds: [designer]\n---\n',
+                "people/Bob.md": '---\norg: "[[acme]]"\noffers: [designer]\n---\n',
+            }
+        )
     )
     assert suggest_intros(vault, TODAY) == []
+
+
+def test_stems_ending_in_s_are_not_cut_again(make_vault: VaultFactory) -> None:
+    vault = load(
+        make_vault(
+            {
+                "people/Ann.md": person(needs=["help closing deals"]),
+                "people/Bob.md": person(offers=["closing deals"]),
+            }
+        )
+    )
+    assert [(s.a, s.b) for s in suggest_intros(vault, TODAY)] == [("people/Ann.md", "people/Bob.md")]
 
 
 def test_same_location_adds_to_a_suggestion(make_vault: VaultFactory) -> None:

@@ -170,3 +170,16 @@ def test_network_page(make_vault: VaultFactory) -> None:
     assert "- [[Acme]]: 2 people" in text and "- Freelance: 1 person" in text
     assert "- [[Bob]]: 353 days overdue (cadence weekly); last contact 2025-11-30" in text
     assert "- [ ]" not in text
+
+
+def test_network_command_json(make_vault: VaultFactory) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from vaultkit.cli import cli
+
+    root = make_vault({"people/Ann.md": "---\ncadence: 30d\n---\n", "orgs/Acme.md": ""})
+    result = CliRunner().invoke(cli, ["network", str(root), "--today", "2026-11-25", "--json"])
+    data = json.loads(result.output)
+    assert data["people"] == 1 and data["orgs"] == 1 and data["with_cadence"] == 1

@@ -83,7 +83,8 @@ def check(vault: Path, as_json: bool) -> None:
         errors = sum(d.severity == "error" for d in diags)
         warnings = len(diags) - errors
         click.echo(
-            f"{loaded.vault.note_count} notes read; {errors} error{'s' * (errors != 1)}, "
+            f"{loaded.vault.note_count} note{'s' * (loaded.vault.note_count != 1)} read; "
+            f"{errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}"
         )
     if has_errors(diags):

@@ -209,3 +209,69 @@ def register(cli: click.Group) -> None:
             print_json(data)
         else:
             _print_prep(data, day)
+
+    @cli.command()
+    @VAULT_ARG
+    @JSON_OPT
+    @today_option
+    def giving(vault: Path, as_json: bool, today: dt.datetime | None) -> None:
+        """Show help given and received, whom I owe help, and resources to share with whom.
+
+        \b
+        Example:
+          vaultkit giving ~/Notes --json
+        """
+        from vaultkit.insights.giving import giving as giving_report
+        from vaultkit.insights.giving import giving_json
+
+        loaded = _load(vault)
+        day = as_date(today)
+        data = giving_json(loaded.vault, giving_report(loaded.vault, day))
+        if as_json:
+            print_json(data)
+            return
+        _heading(f"Giving back as of {day.isoformat()}")
+        _section(
+            "Help given and received",
+            [f"{r['person']}: gave {r['given']}, received {r['received']}" for r in data["reciprocity"]],
+        )
+        _section(
+            "Helped me; not helped back yet",
+            [f"{o['person']}: {o['received']['what']} ({o['days_ago']} days ago)" for o in data["owe_back"]],
+        )
+        _section(
+            "Resources to share",
+            [
+                f"{r['resource']}: " + ", ".join(f"{w['person']} ({w['topic']})" for w in r["people"])
+                for r in data["resources"]
+            ],
+        )
+
+    @cli.command()
+    @VAULT_ARG
+    @JSON_OPT
+    @today_option
+    def network(vault: Path, as_json: bool, today: dt.datetime | None) -> None:
+        """Show the network at a glance: counts, on-time share, people by org and tag, busiest months.
+
+        \b
+        Example:
+          vaultkit network ~/Notes --json
+        """
+        from vaultkit.insights.network import network as network_report
+        from vaultkit.insights.network import network_json
+
+        loaded = _load(vault)
+        day = as_date(today)
+        data = network_json(loaded.vault, network_report(loaded.vault, day))
+        if as_json:
+            print_json(data)
+            return
+        _heading(f"Network as of {day.isoformat()}")
+        for key in ("people", "orgs", "events", "interactions_this_year", "with_cadence", "on_time"):
+            click.echo(f"  {key.replace('_', ' ')}: {data[key]}")
+        click.echo()
+        for key in ("by_org", "by_tag"):
+            rows = data[key]
+            assert isinstance(rows, list)
+            _section(key.replace("_", " "), [f"{r['label']}: {r['count']}" for r in rows])

@@ -2,8 +2,9 @@
 
 Two people are acquainted when they are named together in one interaction's `with:`, when an intro interaction
 names both (a case of the first), when either's note links to the other (in its text, or `how_met` naming the
-other), or when both attended the same event. Event attendance is kept per person rather than expanded into
-pairs: an event with 500 attendees would otherwise make 125,000 pairs.
+other), or when both attended the same event. vaultkit adds one rule of its own: people whose `org` is the
+same organisation are colleagues, and colleagues know each other. Event attendance and org membership are
+kept per person rather than expanded into pairs: 500 attendees would otherwise make 125,000 pairs.
 """
 
 from __future__ import annotations
@@ -68,13 +69,17 @@ def acquaintance(vault: Vault) -> Acquaintance:
                 direct[other].add(path)
     events: dict[str, set[str]] = defaultdict(set)
     attendees: dict[str, tuple[str, ...]] = {}
-    for event in vault.events.values():
-        present = tuple(sorted(p for p in set(event.attendees) if p in vault.people))
+    groups: dict[str, set[str]] = {e.path: set(e.attendees) for e in vault.events.values()}
+    for path, person in vault.people.items():
+        if person.org:
+            groups.setdefault(f"org:{name_key(person.org_path or person.org)}", set()).add(path)
+    for group, members in groups.items():
+        present = tuple(sorted(p for p in members if p in vault.people))
         if len(present) < 2:
             continue
-        attendees[event.path] = present
+        attendees[group] = present
         for p in present:
-            events[p].add(event.path)
+            events[p].add(group)
     return Acquaintance(
         {p: frozenset(s) for p, s in sorted(direct.items())},
         {p: frozenset(s) for p, s in sorted(events.items())},

@@ -3,7 +3,7 @@
 Rules:
 
 * A pair is suggested when one's `needs` meets the other's `offers` (either way; see matching.py) or when they
-  share tags (interests, industries). The same location adds to a suggestion but is not a reason by itself.
+  share tags (interests, industries), or live in the same place (the weakest reason: it ranks last).
 * Never two acquainted people (acquainted.py), never a pair an intro interaction has already named, never me.
 * Warm contacts first: the score is the pair's relevance times 0.4 + 0.6 x their mean warmth, so an intro
   between people I am in touch with ranks higher.
@@ -96,6 +96,8 @@ class _Pairing:
         self.offer_index = PhraseIndex()
         self.need_index = PhraseIndex()
         self.need_owners: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        self.need_phrase: dict[tuple[str, ...], Phrase] = {}
+        self.place_owners: dict[str, list[str]] = defaultdict(list)
         self.tag_owners: dict[str, list[str]] = defaultdict(list)
         # people with the same needs (offers) share an id, so matching is done once per distinct pair of lists
         self.need_id: dict[str, int] = {}
@@ -118,12 +120,14 @@ class _Pairing:
             self.tag_sets[path] = frozenset(tags)
             if person.location:
                 self.location[path] = name_key(person.location)
+                self.place_owners[self.location[path]].append(path)
             for p in self.offers[path]:
                 self.offer_index.add(path, p.text)
             for p in self.needs[path]:
                 self.need_index.add(path, p.text)
                 if path not in self.need_owners[p.words]:
                     self.need_owners[p.words].append(path)
+                self.need_phrase.setdefault(p.words, p)
         self._top: dict[tuple[object, int], list[str]] = {}
         self._met: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
         # for scoring: each need's matching offer groups, and each person's offer groups
@@ -144,11 +148,14 @@ class _Pairing:
         found: set[tuple[str, str]] = set()
         for words, needers in sorted(self.need_owners.items()):
             needing = self.top(("need", words), needers)
-            for group in self.offer_index.groups(phrase(" ".join(words))):
+            for group in self.offer_index.groups(self.need_phrase[words]):
                 offering = self.top(("offer", group), self.offer_index.owners(group))
                 found.update(self._pairs(needing, offering))
         for tag, owners in sorted(self.tag_owners.items()):
             warmest = self.top(("tag", tag), owners)
+            found.update(self._pairs(warmest, warmest))
+        for place, owners in sorted(self.place_owners.items()):
+            warmest = self.top(("place", place), owners)
             found.update(self._pairs(warmest, warmest))
         return found
 
@@ -162,6 +169,9 @@ class _Pairing:
                 others.update(self.top(("needing", group), self.need_index.owners(group), FOCUS_TOP))
         for tag in self.tags.get(focus, {}):
             others.update(self.top(("tag", tag), self.tag_owners[tag], FOCUS_TOP))
+        if focus in self.location:
+            place = self.location[focus]
+            others.update(self.top(("place", place), self.place_owners[place], FOCUS_TOP))
         return set(self._pairs([focus], sorted(others)))
 
     def _pairs(self, left: Iterable[str], right: list[str]) -> Iterable[tuple[str, str]]:
@@ -203,11 +213,11 @@ class _Pairing:
         """Relevance (needs met, shared tags, same place) times warmth; 0.0 when there is no reason."""
         needs = self.met_count(a, b) + self.met_count(b, a)
         tags = len(self.tag_sets[a] & self.tag_sets[b])
-        if not needs and not tags:
-            return 0.0
         relevance = NEED_WEIGHT * needs + TAG_WEIGHT * min(tags, MAX_TAGS)
         if self.same_place(a, b):
             relevance += LOCATION_WEIGHT
+        if not relevance:
+            return 0.0
         return round(relevance * (0.4 + 0.6 * (self.warm[a] + self.warm[b]) / 2), 2)
 
     def explain(self, a: str, b: str, score: float) -> Suggestion:
