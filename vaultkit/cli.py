@@ -164,6 +164,10 @@ from vaultkit.cli_interop import register as _register_interop  # noqa: E402
 
 _register_interop(cli)
 
+from vaultkit.cli_watch import register as _register_watch  # noqa: E402
+
+_register_watch(cli)
+
 
 def main() -> None:
     cli(prog_name="vaultkit")
