@@ -1,16 +1,61 @@
-"""The reading pipeline: folder -> config -> scan -> notes -> model, with every problem as a diagnostic."""
+"""The reading pipeline: folder -> config -> scan -> notes -> model, with every problem as a diagnostic.
+
+Notes whose files did not change come from the parse cache (`vaultkit.cache`); the others are read and
+parsed, by worker processes when there are many of them (`PARALLEL_MIN`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import gc
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from vaultkit.cache import (
+    HIT,
+    MISS,
+    CorruptCache,
+    Decoder,
+    ParseCache,
+    Row,
+    classify,
+    digest,
+    encode,
+    needs_digest,
+    open_cache,
+    settings_key,
+)
 from vaultkit.config import Config, load_config
 from vaultkit.diagnostics import Diagnostic, sort_key
 from vaultkit.model import Vault, build_vault
-from vaultkit.read.reader import read_note
-from vaultkit.read.scan import scan_vault
+from vaultkit.read.reader import decode_note, parse_note
+from vaultkit.read.scan import ScannedFile, scan_vault
 from vaultkit.read.types import Note
+
+__all__ = ["PARALLEL_MIN", "Loaded", "Progress", "VaultNotFound", "check", "load_vault", "read_notes"]
+
+Progress = Callable[[int, int], None]
+"""Called as `progress(done, total)` while notes are parsed (not for notes taken from the cache)."""
+
+PARALLEL_MIN = 2_000  # fewer notes to parse than this: worker processes cost more than they save
+CHUNK = 500  # notes per job sent to a worker
+MAX_WORKERS = 8
+_O_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+Entry = tuple[Note | None, Sequence[Diagnostic]]
+ReadResult = tuple[bytes | None, int, int, list[Diagnostic]]  # bytes, size, mtime_ns, diagnostics
+# What a worker sends back for one note: path, size, mtime_ns, digest, JSON (None: not encodable),
+# whether it may be cached, and the result itself when it could not be encoded.
+Parsed = tuple[str, int, int, bytes | None, str | None, bool, Entry | None]
 
 
 class VaultNotFound(Exception):
@@ -26,28 +71,335 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def read_notes(root: Path, config: Config) -> tuple[list[Note], tuple[str, ...], list[Diagnostic]]:
-    scan = scan_vault(root, config.folders.output)
-    diags = list(scan.diagnostics)
-    notes: list[Note] = []
-    for f in scan.notes:
-        note, problems = read_note(root, f.path, config.max_note_bytes)
-        diags.extend(problems)
-        if note is not None:
-            notes.append(note)
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic GC during a bulk phase: it costs a fifth of a cold parse and most of a cache load.
+
+    On the way out the objects made are frozen (`gc.freeze`), else the first collection afterwards would
+    walk all of them at once. They are still freed as usual when no longer used: notes and the model hold
+    no reference cycles. The collector is switched back on if it was on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+# --- one file ---------------------------------------------------------------------------------------------
+
+
+def read_file(root: str, path: str, max_bytes: int) -> ReadResult:
+    """`root/path`'s bytes, size and mtime_ns from the open file, as `read_note` reads them (same limit,
+    same diagnostics); the bytes are None when the file cannot be a note."""
+    try:
+        fd = os.open(f"{root}/{path}", _O_FLAGS)
+    except FileNotFoundError:
+        return (
+            None,
+            0,
+            0,
+            [Diagnostic(path, None, "warning", "vanished", "deleted or renamed while reading; skipped")],
+        )
+    except OSError as exc:
+        return None, 0, 0, [_unreadable(path, exc)]
+    try:
+        st = os.fstat(fd)
+        if st.st_size > max_bytes:
+            mb = max_bytes / (1024 * 1024)
+            message = f"too large ({st.st_size:,} bytes > {mb:g} MB limit); skipped"
+            return None, st.st_size, st.st_mtime_ns, [Diagnostic(path, None, "error", "too-large", message)]
+        parts: list[bytes] = []
+        total, want = 0, st.st_size + 1
+        while total <= max_bytes:
+            piece = os.read(fd, min(want, max_bytes + 1 - total))
+            if not piece:
+                break
+            parts.append(piece)
+            total += len(piece)
+            want = 65536
+    except OSError as exc:
+        return None, 0, 0, [_unreadable(path, exc)]
+    finally:
+        os.close(fd)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
+    if len(data) > max_bytes:
+        message = "grew past the size limit while reading; skipped"
+        return None, st.st_size, st.st_mtime_ns, [Diagnostic(path, None, "error", "too-large", message)]
+    return data, st.st_size, st.st_mtime_ns, []
+
+
+def _unreadable(path: str, exc: OSError) -> Diagnostic:
+    reason = exc.strerror or str(exc)
+    return Diagnostic(path, None, "error", "unreadable", f"cannot read: {reason}; skipped")
+
+
+def parse_bytes(path: str, data: bytes, mtime_ns: int) -> tuple[Note | None, list[Diagnostic]]:
+    text, diags = decode_note(path, data)
+    if text is None:
+        return None, diags
+    note, more = parse_note(path, text, size=len(data), mtime_ns=mtime_ns)
+    return note, diags + more
+
+
+def _parse(
+    root: str, path: str, max_bytes: int, now_ns: int, *, encoded: bool, got: ReadResult | None = None
+) -> Parsed:
+    """Read (unless `got` holds what `read_file` returned) and parse one note; JSON-encode it if asked."""
+    data, size, mtime_ns, diags = got if got is not None else read_file(root, path, max_bytes)
+    note: Note | None = None
+    if data is not None:
+        note, diags = parse_bytes(path, data, mtime_ns)
+    # Only the result of a complete, consistent read is cached: not vanished, unreadable or still growing.
+    store = (data is None or len(data) == size) and not any(d.code in _TRANSIENT for d in diags)
+    found = digest(data) if store and data is not None and needs_digest(mtime_ns, now_ns) else None
+    text = encode(path, note, diags) if encoded else None
+    return path, size, mtime_ns, found, text, store and text is not None, (note, diags)
+
+
+_TRANSIENT = frozenset({"vanished", "unreadable"})
+
+
+# --- many files ------------------------------------------------------------------------------------------
+
+
+def _worker_init() -> None:
+    gc.disable()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _parse_chunk(root: str, paths: list[str], max_bytes: int, now_ns: int) -> list[Parsed]:
+    """A worker's job. Results travel as their JSON when they have one: cheaper than pickling objects."""
+    out = []
+    for path in paths:
+        parsed = _parse(root, path, max_bytes, now_ns, encoded=True)
+        out.append(parsed if parsed[4] is None else (*parsed[:6], None))
+    return out
+
+
+def _mp_context() -> BaseContext:
+    """fork is fastest, but unsafe once other threads run (the watch's observer): then spawn."""
+    if "fork" in get_all_start_methods() and threading.active_count() == 1:
+        return get_context("fork")
+    return get_context("spawn")
+
+
+def _worker_count(workers: int | None, todo: int) -> int:
+    if workers is not None:
+        return max(1, min(workers, MAX_WORKERS))
+    if todo < PARALLEL_MIN:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+@dataclass
+class _Run:
+    """One pass over the scanned notes: what came from the cache, what was parsed, what to write back."""
+
+    root: str
+    files: tuple[ScannedFile, ...]
+    max_bytes: int
+    now_ns: int
+    cache: ParseCache | None
+    results: list[Entry | None] = field(default_factory=list)
+    upserts: list[tuple[str, int, int, int, bytes | None, str]] = field(default_factory=list)
+    checked: list[tuple[int, str]] = field(default_factory=list)
+    uncached: list[str] = field(default_factory=list)
+    decoder: Decoder = field(default_factory=Decoder)
+
+    def reuse(self, rows: dict[str, Row]) -> list[int]:
+        """Fill `results` from the rows that still hold; returns the indexes of the notes left to parse.
+        Raises `CorruptCache`."""
+        self.results = [None] * len(self.files)
+        seconds = Counter(f.mtime_ns for f in self.files if f.mtime_ns % 1_000_000_000 == 0)
+        shared = {s for s, n in seconds.items() if n > 1}
+        todo: list[int] = []
+        hits: list[int] = []
+        texts: list[tuple[str, int, int, str]] = []
+        for i, f in enumerate(self.files):
+            row = rows.get(f.path)
+            kind = classify(row, f.size, f.mtime_ns, shared)
+            if kind == HIT:
+                hits.append(i)
+                texts.append((f.path, f.size, f.mtime_ns, row[4]))  # type: ignore[index]
+            elif kind == MISS:
+                todo.append(i)
+            else:
+                self._verify(i, f, row)  # type: ignore[arg-type]
+        for i, entry in zip(hits, self.decoder.decode_many(texts), strict=True):
+            self.results[i] = entry
+        return todo
+
+    def _verify(self, i: int, f: ScannedFile, row: Row) -> None:
+        """A row whose mtime may lie is reused only when the file's digest still matches; else the bytes
+        just read are parsed."""
+        got = read_file(self.root, f.path, self.max_bytes)
+        data, size, mtime_ns, _ = got
+        if data is not None and size == row[0] and mtime_ns == row[1] and digest(data) == row[3]:
+            self.results[i] = self.decoder.decode(f.path, size, mtime_ns, row[4])
+            self.checked.append((self.now_ns, f.path))
+        else:
+            encoded = self.cache is not None
+            self._keep(i, _parse(self.root, f.path, self.max_bytes, self.now_ns, encoded=encoded, got=got))
+
+    def _keep(self, i: int, parsed: Parsed) -> None:
+        path, size, mtime_ns, found, text, store, entry = parsed
+        if entry is None:
+            assert text is not None  # a worker leaves the result out only when it sent its JSON
+            entry = self.decoder.decode(path, size, mtime_ns, text)
+        self.results[i] = entry
+        if store and text is not None:
+            self.upserts.append((path, size, mtime_ns, self.now_ns, found, text))
+        else:
+            self.uncached.append(path)
+
+    def parse(self, todo: list[int], workers: int | None, progress: Progress | None) -> None:
+        """Parse the notes at `todo`; with more than one process, worker processes help (see `_shared`)."""
+        count = _worker_count(workers, len(todo))
+        chunks = [todo[k : k + CHUNK] for k in range(0, len(todo), CHUNK)]
+        if count > 1 and len(chunks) > 1:
+            with contextlib.suppress(OSError, BrokenExecutor):  # no /dev/shm, a worker killed: go on alone
+                self._shared(chunks, count - 1, progress, len(todo))
+            chunks = [[i for i in chunk if self.results[i] is None] for chunk in chunks]
+        done = len(todo) - sum(map(len, chunks))
+        for chunk in chunks:
+            if chunk:
+                self._parse_here(chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(todo))
+
+    def _parse_here(self, chunk: list[int]) -> None:
+        encoded = self.cache is not None
+        for i in chunk:
+            self._keep(i, _parse(self.root, self.files[i].path, self.max_bytes, self.now_ns, encoded=encoded))
+
+    def _shared(self, chunks: list[list[int]], workers: int, progress: Progress | None, total: int) -> None:
+        """Workers take chunks from the front while this process parses from the back (its own results
+        need no decoding); they meet in the middle."""
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init)
+        done = 0
+        try:
+            futures = [
+                pool.submit(
+                    _parse_chunk, self.root, [self.files[i].path for i in c], self.max_bytes, self.now_ns
+                )
+                for c in chunks
+            ]
+            where = {self.files[i].path: i for c in chunks for i in c}
+            front = 0  # futures before this one were collected
+            for k in range(len(chunks) - 1, -1, -1):
+                if k < front or not futures[k].cancel():
+                    break  # a worker has it: every chunk before it was handed out earlier
+                self._parse_here(chunks[k])
+                done += len(chunks[k])
+                while front < k and futures[front].done():
+                    done += self._collect(futures[front], where)
+                    front += 1
+                if progress is not None:
+                    progress(done, total)
+            for future in futures[front:]:
+                if not future.cancelled():
+                    done += self._collect(future, where)
+                    if progress is not None:
+                        progress(done, total)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _collect(self, future: Future[list[Parsed]], where: dict[str, int]) -> int:
+        parsed = future.result()
+        for one in parsed:
+            self._keep(where[one[0]], one)
+        return len(parsed)
+
+    def save(self, rows: dict[str, Row]) -> None:
+        if self.cache is None:
+            return
+        present = {f.path for f in self.files}
+        deletes = [p for p in rows if p not in present]
+        deletes += [p for p in self.uncached if p in rows]
+        if self.upserts or self.checked or deletes:
+            self.cache.save(self.upserts, self.checked, deletes)
+
+
+def _read_all(run: _Run, workers: int | None, progress: Progress | None) -> None:
+    rows: dict[str, Row] = {}
+    if run.cache is not None:
+        try:
+            rows = run.cache.rows()
+            todo = run.reuse(rows)
+        except CorruptCache:
+            run.cache.reset(settings_key(run.max_bytes))
+            run.checked.clear()
+            run.upserts.clear()
+            run.uncached.clear()
+            rows = {}
+            todo = run.reuse(rows)
+    else:
+        todo = run.reuse(rows)
+    run.parse(todo, workers, progress)
+    run.save(rows)
+
+
+def read_notes(
+    root: Path,
+    config: Config,
+    *,
+    use_cache: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> tuple[list[Note], tuple[str, ...], list[Diagnostic]]:
+    """Every note of the vault, the other files (attachments) and the problems found reading them.
+
+    With `use_cache`, notes whose files did not change come from `.vaultkit/cache.sqlite`, and the cache is
+    brought up to date. `workers`: processes for parsing (None: as many as there are cores, once at least
+    `PARALLEL_MIN` notes need parsing; 1: never)."""
+    with gc_paused():
+        now_ns = time.time_ns()  # before the scan: a file changed after it is never taken as older
+        scan = scan_vault(root, config.folders.output)
+        real_root = root.resolve()
+        cache = open_cache(real_root, config.max_note_bytes) if use_cache else None
+        run = _Run(os.fspath(real_root), scan.notes, config.max_note_bytes, now_ns, cache)
+        try:
+            _read_all(run, workers, progress)
+        finally:
+            if cache is not None:
+                cache.close()
+        diags = list(scan.diagnostics)
+        notes: list[Note] = []
+        for entry in run.results:
+            assert entry is not None
+            note, problems = entry
+            diags.extend(problems)
+            if note is not None:
+                notes.append(note)
     return notes, scan.attachments, diags
 
 
-def load_vault(root: Path) -> Loaded:
-    """Read the whole vault. One bad note is reported and skipped; it never stops the rest."""
+def load_vault(
+    root: Path,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> Loaded:
+    """Read the whole vault. One bad note is reported and skipped; it never stops the rest.
+
+    `use_cache=False` reads every note and leaves `.vaultkit/` alone; see `read_notes` for the rest."""
     if not root.is_dir():
         raise VaultNotFound(f"{root}: not a folder")
     root = root.resolve()
     config, diags = load_config(root)
-    notes, attachments, more = read_notes(root, config)
-    diags.extend(more)
-    vault, model_diags = build_vault(notes, attachments, config)
-    diags.extend(model_diags)
+    with gc_paused():
+        notes, attachments, more = read_notes(
+            root, config, use_cache=use_cache, progress=progress, workers=workers
+        )
+        diags.extend(more)
+        vault, model_diags = build_vault(notes, attachments, config)
+        diags.extend(model_diags)
     return Loaded(root, config, vault, tuple(notes), tuple(sorted(set(diags), key=sort_key)))
 
 

@@ -9,11 +9,13 @@ from collections.abc import Iterable
 
 
 def _key(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFC", text).lower()
 
 
 def folder_of(path: str) -> str:
-    return path.rsplit("/", 1)[0] if "/" in path else ""
+    return path.rpartition("/")[0]
 
 
 class Resolver:
@@ -22,6 +24,7 @@ class Resolver:
     def __init__(self, paths: Iterable[str]) -> None:
         self._by_name: dict[str, list[str]] = defaultdict(list)
         self._by_path: dict[str, str] = {}
+        self._memo: dict[tuple[str, str], str | None] = {}  # (linkpath, source folder) -> result
         for path in paths:
             lower = _key(path)
             self._by_path[lower] = path
@@ -31,6 +34,14 @@ class Resolver:
         """The file `linkpath` points to from the note `source`, or None when it is unresolved."""
         if linkpath == "":
             return source
+        key = (linkpath, folder_of(source))
+        try:
+            return self._memo[key]
+        except KeyError:
+            found = self._memo[key] = self._resolve(linkpath, source)
+            return found
+
+    def _resolve(self, linkpath: str, source: str) -> str | None:
         lp = _key(linkpath)
         last = lp.rsplit("/", 1)[-1]
         suffix = lp
