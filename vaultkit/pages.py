@@ -45,60 +45,78 @@ class Linker:
         return {"target": self.target(path), "name": self._name(path)}
 
 
+PAGE_SECTION_LIMIT = 200  # rows per section on a page; `vaultkit agenda` prints them all
+
+
+def capped(context: dict[str, object], limit: int = PAGE_SECTION_LIMIT) -> dict[str, object]:
+    """Cut every list in the context to `limit` rows; `more[key]` says how many were left out."""
+    more: dict[str, int] = {}
+    out: dict[str, object] = {}
+    for key, value in context.items():
+        if isinstance(value, list) and len(value) > limit:
+            more[key] = len(value) - limit
+            value = value[:limit]
+        out[key] = value
+    out["more"] = more
+    return out
+
+
 def follow_ups_context(vault: Vault, agenda: Agenda, link: Linker) -> dict[str, object]:
-    return {
-        "today": agenda.today,
-        "follow_ups": [
-            {
-                "person": link.ref(f.person),
-                "cadence": f.cadence,
-                "due": f.due,
-                "days_overdue": f.days_overdue,
-                "never_contacted": f.never_contacted,
-                "last_contact": f.last_contact.date if f.last_contact else None,
-                "via": link.ref(f.last_contact.source) if f.last_contact else None,
-                "via_how": f.last_contact.how if f.last_contact else None,
-            }
-            for f in agenda.follow_ups
-        ],
-        "tasks": [
-            {
-                "text": unlink(p.text),
-                "due": p.due,
-                "overdue_days": (agenda.today - p.due).days,
-                "people": [link.ref(x) for x in p.people],
-                "source": link.ref(p.path),
-                "line": p.line,
-                "kind": p.kind,
-            }
-            for p in agenda.tasks
-        ],
-        "birthdays": [
-            {
-                "person": link.ref(b.person),
-                "date": b.date,
-                "age": b.age,
-                "in_days": (b.date - agenda.today).days,
-            }
-            for b in agenda.birthdays
-        ],
-        "congratulate": [
-            {"person": link.ref(c.person), "date": c.date, "what": c.what} for c in agenda.congratulate
-        ],
-        "after_events": [
-            {"person": link.ref(a.person), "event": link.ref(a.event), "date": a.date}
-            for a in agenda.after_events
-        ],
-        "drifting": [
-            {
-                "person": link.ref(d.person),
-                "last_contact": d.last_contact.date,
-                "usual_gap_days": d.usual_gap_days,
-                "silent_days": d.silent_days,
-            }
-            for d in agenda.drifting
-        ],
-    }
+    return capped(
+        {
+            "today": agenda.today,
+            "follow_ups": [
+                {
+                    "person": link.ref(f.person),
+                    "cadence": f.cadence,
+                    "due": f.due,
+                    "days_overdue": f.days_overdue,
+                    "never_contacted": f.never_contacted,
+                    "last_contact": f.last_contact.date if f.last_contact else None,
+                    "via": link.ref(f.last_contact.source) if f.last_contact else None,
+                    "via_how": f.last_contact.how if f.last_contact else None,
+                }
+                for f in agenda.follow_ups
+            ],
+            "tasks": [
+                {
+                    "text": unlink(p.text),
+                    "due": p.due,
+                    "overdue_days": (agenda.today - p.due).days,
+                    "people": [link.ref(x) for x in p.people],
+                    "source": link.ref(p.path),
+                    "line": p.line,
+                    "kind": p.kind,
+                }
+                for p in agenda.tasks
+            ],
+            "birthdays": [
+                {
+                    "person": link.ref(b.person),
+                    "date": b.date,
+                    "age": b.age,
+                    "in_days": (b.date - agenda.today).days,
+                }
+                for b in agenda.birthdays
+            ],
+            "congratulate": [
+                {"person": link.ref(c.person), "date": c.date, "what": c.what} for c in agenda.congratulate
+            ],
+            "after_events": [
+                {"person": link.ref(a.person), "event": link.ref(a.event), "date": a.date}
+                for a in agenda.after_events
+            ],
+            "drifting": [
+                {
+                    "person": link.ref(d.person),
+                    "last_contact": d.last_contact.date,
+                    "usual_gap_days": d.usual_gap_days,
+                    "silent_days": d.silent_days,
+                }
+                for d in agenda.drifting
+            ],
+        }
+    )
 
 
 PageBuilder = Callable[[Vault, dt.date, Linker], dict[str, object]]

@@ -88,7 +88,9 @@ def packaged_templates_dir() -> Path:
 
 # --- Markdown-safe filters ------------------------------------------------------------------------
 
-_BREAKS = r"\x00-\x1f\x7f\x85\u2028\u2029"  # newlines, tabs and other control characters
+# Newlines, tabs and other control characters, and the bidi embeddings/overrides/isolates that could
+# reorder the rest of an agenda line ("Trojan Source"): each becomes a space.
+_BREAKS = r"\x00-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _TARGET_BAD = re.compile(rf"%%|[\[\]|#^\\`{_BREAKS}]")
 _DISPLAY_BAD = re.compile(rf"%%|[\[\]\\`{_BREAKS}]")
 _SPACES = re.compile(rf"[ {_BREAKS}]+")
@@ -189,6 +191,14 @@ class _ConfinedLoader(jinja2.BaseLoader):
         self.names = names
         self.fence = fence
 
+    def _unlinked_root(self) -> Path | None:
+        """Where the folder is when no part of it below the fence is a symlink (None if not below it)."""
+        assert self.fence is not None
+        try:
+            return self.fence.resolve().joinpath(*self.root.relative_to(self.fence).parts)
+        except ValueError:
+            return None
+
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
@@ -198,9 +208,9 @@ class _ConfinedLoader(jinja2.BaseLoader):
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
             raise jinja2.TemplateNotFound(template) from None
-        if self.fence is not None and not root.is_relative_to(self.fence.resolve()):
+        if self.fence is not None and root != self._unlinked_root():
             raise SecurityError(
-                f"{self.label.rstrip('/')} points outside the vault; no templates loaded from it"
+                f"{self.label.rstrip('/')} is or passes through a symbolic link; no templates loaded from it"
             )
         if not real.is_relative_to(root) or not real.is_file():
             raise jinja2.TemplateNotFound(template)

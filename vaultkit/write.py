@@ -265,6 +265,11 @@ def _output_folder(vault_root: Path, output_dir: str) -> Path:
             f"not written: the output folder {output_dir!r} resolves outside the vault"
             " (is it a symbolic link, or does it contain '..'?)"
         )
+    if out != root.joinpath(*PurePosixPath(output_dir).parts):
+        raise _Refused(
+            f"not written: the output folder {output_dir!r} passes through a symbolic link; pages written"
+            " there could land among your notes"
+        )
     return out
 
 

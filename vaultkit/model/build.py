@@ -192,7 +192,13 @@ class VaultBuilder:
         elif raw_m is not None:
             f.report("mentorship", "mentorship: expected `since:` and `goals:` under it; ignored")
         milestones = []
-        for item in f.raw("milestones") or []:
+        raw_milestones = f.raw("milestones")
+        if isinstance(raw_milestones, dict):
+            raw_milestones = [raw_milestones]
+        elif raw_milestones is not None and not isinstance(raw_milestones, list):
+            f.report("milestones", "milestones: expected a list of {date: YYYY-MM-DD, what: ...}; ignored")
+            raw_milestones = None
+        for item in raw_milestones or []:
             if not isinstance(item, dict) or "date" not in item:
                 f.report("milestones", "milestones: each needs {date: YYYY-MM-DD, what: ...}; one ignored")
                 continue

@@ -73,6 +73,16 @@ def scan_vault(root: Path, output_dir: str) -> Scan:
             if name.startswith("."):
                 continue
             try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:  # bytes that are not UTF-8 in the name (e.g. from a Latin-1 zip)
+                shown = rel.encode("utf-8", "backslashreplace").decode("utf-8")
+                diags.append(
+                    Diagnostic(
+                        shown, None, "warning", "bad-filename", "name is not valid UTF-8; rename it. Skipped"
+                    )
+                )
+                continue
+            try:
                 is_link = entry.is_symlink()
                 st = entry.stat(follow_symlinks=True)
             except OSError:

@@ -1,0 +1,1 @@
+"""A hostile vault, generated at test time: see `make_hostile.py`."""
