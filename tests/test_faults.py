@@ -448,11 +448,6 @@ def test_note_truncated_and_rewritten_while_read_recovers_next_run(
     assert agenda(vault) == agenda(vault, use_cache=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vaultkit.load.read_file: a read that gets fewer bytes than fstat said (the file changed while "
-    "being read) is parsed as if complete, silently: Ann is indexed as an empty note for that build",
-)
 def test_note_changing_while_read_is_reread_or_reported(vault: Path, mid_read: MidRead) -> None:
     ann = vault / "people" / "Ann.md"
     mid_read(ann, *_truncate_then_write(ann))

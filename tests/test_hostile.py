@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.make_hostile import (
-    KNOWN_BUGS,
     POPULAR,
     POPULAR_LINKS,
     Manifest,
@@ -420,10 +419,9 @@ def test_output_folder_linked_out_of_the_vault_is_refused(tmp_path: Path) -> Non
     assert list(elsewhere.iterdir()) == []
 
 
-# --- known bugs: each must fail until fixed (then drop the marker and the KNOWN_BUGS entry) ---------------
+# --- cases that were bugs once (each fixed; kept as its own test) ---------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUGS["nfd-name"])
 def test_nfd_named_note_is_indexed(tmp_path: Path) -> None:
     manifest = make_hostile(tmp_path / "vault", tmp_path / "outside", cases=["nfd-name"])
     loaded = load_vault(manifest.root)

@@ -37,7 +37,7 @@ from vaultkit.cache import (
 from vaultkit.config import Config, load_config
 from vaultkit.diagnostics import Diagnostic, sort_key
 from vaultkit.model import Vault, build_vault
-from vaultkit.read.reader import decode_note, parse_note
+from vaultkit.read.reader import ReadResult, decode_note, parse_note, read_file
 from vaultkit.read.scan import ScannedFile, scan_vault
 from vaultkit.read.types import Note
 
@@ -49,10 +49,8 @@ Progress = Callable[[int, int], None]
 PARALLEL_MIN = 2_000  # fewer notes to parse than this: worker processes cost more than they save
 CHUNK = 500  # notes per job sent to a worker
 MAX_WORKERS = 8
-_O_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 Entry = tuple[Note | None, Sequence[Diagnostic]]
-ReadResult = tuple[bytes | None, int, int, list[Diagnostic]]  # bytes, size, mtime_ns, diagnostics
 # What a worker sends back for one note: path, size, mtime_ns, digest, JSON (None: not encodable),
 # whether it may be cached, and the result itself when it could not be encoded.
 Parsed = tuple[str, int, int, bytes | None, str | None, bool, Entry | None]
@@ -89,51 +87,6 @@ def gc_paused() -> Iterator[None]:
 
 
 # --- one file ---------------------------------------------------------------------------------------------
-
-
-def read_file(root: str, path: str, max_bytes: int) -> ReadResult:
-    """`root/path`'s bytes, size and mtime_ns from the open file, as `read_note` reads them (same limit,
-    same diagnostics); the bytes are None when the file cannot be a note."""
-    try:
-        fd = os.open(f"{root}/{path}", _O_FLAGS)
-    except FileNotFoundError:
-        return (
-            None,
-            0,
-            0,
-            [Diagnostic(path, None, "warning", "vanished", "deleted or renamed while reading; skipped")],
-        )
-    except OSError as exc:
-        return None, 0, 0, [_unreadable(path, exc)]
-    try:
-        st = os.fstat(fd)
-        if st.st_size > max_bytes:
-            mb = max_bytes / (1024 * 1024)
-            message = f"too large ({st.st_size:,} bytes > {mb:g} MB limit); skipped"
-            return None, st.st_size, st.st_mtime_ns, [Diagnostic(path, None, "error", "too-large", message)]
-        parts: list[bytes] = []
-        total, want = 0, st.st_size + 1
-        while total <= max_bytes:
-            piece = os.read(fd, min(want, max_bytes + 1 - total))
-            if not piece:
-                break
-            parts.append(piece)
-            total += len(piece)
-            want = 65536
-    except OSError as exc:
-        return None, 0, 0, [_unreadable(path, exc)]
-    finally:
-        os.close(fd)
-    data = parts[0] if len(parts) == 1 else b"".join(parts)
-    if len(data) > max_bytes:
-        message = "grew past the size limit while reading; skipped"
-        return None, st.st_size, st.st_mtime_ns, [Diagnostic(path, None, "error", "too-large", message)]
-    return data, st.st_size, st.st_mtime_ns, []
-
-
-def _unreadable(path: str, exc: OSError) -> Diagnostic:
-    reason = exc.strerror or str(exc)
-    return Diagnostic(path, None, "error", "unreadable", f"cannot read: {reason}; skipped")
 
 
 def parse_bytes(path: str, data: bytes, mtime_ns: int) -> tuple[Note | None, list[Diagnostic]]:

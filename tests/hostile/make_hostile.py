@@ -563,6 +563,7 @@ def case_ignored(w: _Writer) -> None:
 CaseFn = Callable[[_Writer], None]
 
 CASES: dict[str, CaseFn] = {
+    "nfd-name": case_nfd_name,
     "01-list-frontmatter": case_01_list_frontmatter,
     "02-not-frontmatter": case_02_not_frontmatter,
     "03-billion-laughs": case_03_billion_laughs,
@@ -584,7 +585,6 @@ CASES: dict[str, CaseFn] = {
     "20-symlinks": case_20_symlinks,
     "21-folder-named-md": case_21_folder_named_md,
     "names": case_names,
-    "nfd-name": case_nfd_name,
     "non-utf8-name": case_non_utf8_name,
     "task-flood": case_task_flood,
     "frontmatter-shapes": case_frontmatter_shapes,
@@ -598,9 +598,7 @@ CASES: dict[str, CaseFn] = {
 page edited or made read-only) are states of the output, set up by `tests/test_templates_strangers.py` and
 `tests/test_hostile.py` on top of this vault."""
 
-KNOWN_BUGS: dict[str, str] = {
-    "nfd-name": "scan_vault reports NFC paths and read_file opens them: an NFD-named note 'vanished' on Linux",
-}
+KNOWN_BUGS: dict[str, str] = {}
 """Cases left out of the default vault until the bug named is fixed; each has its own xfail test."""
 
 

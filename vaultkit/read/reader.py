@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.read.frontmatter import read_frontmatter
 from vaultkit.read.markdown import parse_body
+from vaultkit.read.scan import nfc
 from vaultkit.read.types import Note, Problem
 
 _MERGE_MARKERS = re.compile(r"^<{7}(?: |$).*?^={7}\r?$.*?^>{7}(?: |$)", re.MULTILINE | re.DOTALL)
@@ -71,37 +73,108 @@ def parse_note(path: str, text: str, *, size: int = 0, mtime_ns: int = 0) -> tup
     return note, diags
 
 
-def read_note(root: Path, path: str, max_bytes: int) -> tuple[Note | None, list[Diagnostic]]:
-    """Read `root/path`; the size is checked before the file is read."""
-    full = root / path
+ReadResult = tuple[bytes | None, int, int, list[Diagnostic]]  # bytes, size, mtime_ns, diagnostics
+_O_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+STABLE_READ_TRIES = 3  # a note that changes under every read is reported (and read again next build)
+
+
+def read_file(root: str, path: str, max_bytes: int) -> ReadResult:
+    """`root/path`'s bytes, size and mtime_ns from the open file, checking the size limit before
+    reading; the bytes are None when the file cannot be a note. A file that changes while it is
+    read (an editor truncating then writing) is read again; if it never settles it is reported and skipped."""
+    for _ in range(STABLE_READ_TRIES):
+        got, stable = _read_once(root, path, max_bytes)
+        if stable:
+            return got
+        time.sleep(0.02)
+    message = "kept changing while being read; skipped this time (the next build reads it again)"
+    return None, got[1], got[2], [Diagnostic(path, None, "warning", "changed-while-reading", message)]
+
+
+def _open(root: str, path: str) -> int:
+    """Open `root/path`; `path` is NFC, and a name saved decomposed (NFD, as macOS does) is found too."""
     try:
-        with open(full, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if st.st_size > max_bytes:
-                mb = max_bytes / (1024 * 1024)
-                return None, [
-                    Diagnostic(
-                        path,
-                        None,
-                        "error",
-                        "too-large",
-                        f"too large ({st.st_size:,} bytes > {mb:g} MB limit); skipped",
-                    )
-                ]
-            data = fh.read(max_bytes + 1)
+        return os.open(f"{root}/{path}", _O_FLAGS)
     except FileNotFoundError:
-        return None, [
-            Diagnostic(path, None, "warning", "vanished", "deleted or renamed while reading; skipped")
-        ]
+        disk = _on_disk(root, path)
+        if disk is None or disk == path:
+            raise
+        return os.open(f"{root}/{disk}", _O_FLAGS)
+
+
+def _on_disk(root: str, path: str) -> str | None:
+    """The name on disk of the NFC `path`, matching each part by its NFC form."""
+    current = root
+    parts: list[str] = []
+    for part in path.split("/"):
+        if not os.path.lexists(os.path.join(current, part)):
+            try:
+                names = os.listdir(current)
+            except OSError:
+                return None
+            matches = [n for n in names if nfc(n) == part]
+            if len(matches) != 1:
+                return None
+            part = matches[0]
+        parts.append(part)
+        current = os.path.join(current, part)
+    return "/".join(parts)
+
+
+def _read_once(root: str, path: str, max_bytes: int) -> tuple[ReadResult, bool]:
+    try:
+        fd = _open(root, path)
+    except FileNotFoundError:
+        vanished = Diagnostic(path, None, "warning", "vanished", "deleted or renamed while reading; skipped")
+        return (None, 0, 0, [vanished]), True
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, [Diagnostic(path, None, "error", "unreadable", f"cannot read: {reason}; skipped")]
+        return (None, 0, 0, [_unreadable(path, exc)]), True
+    try:
+        st = os.fstat(fd)
+        if st.st_size > max_bytes:
+            mb = max_bytes / (1024 * 1024)
+            message = f"too large ({st.st_size:,} bytes > {mb:g} MB limit); skipped"
+            too_large = Diagnostic(path, None, "error", "too-large", message)
+            return (None, st.st_size, st.st_mtime_ns, [too_large]), True
+        parts: list[bytes] = []
+        total, want = 0, st.st_size + 1
+        while total <= max_bytes:
+            piece = os.read(fd, min(want, max_bytes + 1 - total))
+            if not piece:
+                break
+            parts.append(piece)
+            total += len(piece)
+            want = 65536
+        after = os.fstat(fd)
+    except OSError as exc:
+        return (None, 0, 0, [_unreadable(path, exc)]), True
+    finally:
+        os.close(fd)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     if len(data) > max_bytes:
-        return None, [
-            Diagnostic(path, None, "error", "too-large", "grew past the size limit while reading; skipped")
-        ]
-    text, diags = decode_note(path, data)
-    if text is None:
+        message = "grew past the size limit while reading; skipped"
+        return (
+            None,
+            st.st_size,
+            st.st_mtime_ns,
+            [Diagnostic(path, None, "error", "too-large", message)],
+        ), True
+    stable = len(data) == st.st_size and (after.st_size, after.st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    return (data, st.st_size, st.st_mtime_ns, []), stable
+
+
+def _unreadable(path: str, exc: OSError) -> Diagnostic:
+    reason = exc.strerror or str(exc)
+    return Diagnostic(path, None, "error", "unreadable", f"cannot read: {reason}; skipped")
+
+
+def read_note(root: Path, path: str, max_bytes: int) -> tuple[Note | None, list[Diagnostic]]:
+    """Read and parse `root/path`; the size is checked before the file is read."""
+    data, size, mtime_ns, diags = read_file(str(root), path, max_bytes)
+    if data is None:
         return None, diags
-    note, more = parse_note(path, text, size=len(data), mtime_ns=st.st_mtime_ns)
-    return note, diags + more
+    text, problems = decode_note(path, data)
+    if text is None:
+        return None, problems
+    note, more = parse_note(path, text, size=size, mtime_ns=mtime_ns)
+    return note, problems + more
