@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import CORPORA
 from vaultkit.config import Config
 from vaultkit.load import read_notes
-from vaultkit.model import Link, Vault, build_vault
+from vaultkit.model import Link, build_vault, resolve_links
 from vaultkit.read.markdown import parse_body
 from vaultkit.read.types import Note
 
@@ -24,8 +24,15 @@ TASKS = CORPORA / "obsidian-tasks-docs"
 pytestmark = pytest.mark.skipif(not HELP.is_dir(), reason="../shared/corpora is not beside the checkout")
 
 
+class Links:
+    """What the tests read of a corpus: every body link, resolved."""
+
+    def __init__(self, links: list[Link]) -> None:
+        self.links = tuple(links)
+
+
 @cache
-def corpus(root: Path) -> tuple[tuple[Note, ...], Vault, tuple[str, ...]]:
+def corpus(root: Path) -> tuple[tuple[Note, ...], Links, tuple[str, ...]]:
     """Read a corpus; for the help vault, the manifest supplies the attachments that were not copied."""
     notes, attachments, diags = read_notes(root, Config())
     manifest = CORPORA / "obsidian-help-en.manifest.tsv"
@@ -34,16 +41,16 @@ def corpus(root: Path) -> tuple[tuple[Note, ...], Vault, tuple[str, ...]]:
             line.rstrip("\n").split("\t")[2] for line in manifest.read_text(encoding="utf-8").splitlines()
         ]
         attachments = tuple(p for p in rows if not p.endswith(".md"))
-    vault, model_diags = build_vault(notes, attachments, Config())
+    _, model_diags = build_vault(notes, attachments, Config())
     errors = tuple(d.format() for d in diags + model_diags if d.severity == "error")
-    return tuple(notes), vault, errors
+    return tuple(notes), Links(resolve_links(notes, attachments)), errors
 
 
-def wikilinks(vault: Vault) -> list[Link]:
+def wikilinks(vault: Links) -> list[Link]:
     return [k for k in vault.links if not k.embed and not k.markdown]
 
 
-def embeds(vault: Vault) -> list[Link]:
+def embeds(vault: Links) -> list[Link]:
     return [k for k in vault.links if k.embed and not k.markdown]
 
 

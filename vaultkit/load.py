@@ -112,7 +112,7 @@ def _parse(
     return path, size, mtime_ns, found, text, store and text is not None, (note, diags)
 
 
-_TRANSIENT = frozenset({"vanished", "unreadable"})
+_TRANSIENT = frozenset({"vanished", "unreadable", "changed-while-reading"})  # never cached
 
 
 # --- many files ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The model stage: parsed notes -> a typed, immutable Vault."""
 
-from vaultkit.model.build import build_vault, note_type
+from vaultkit.model.build import build_vault, note_type, resolve_links
 from vaultkit.model.types import (
     DailyNote,
     Event,
@@ -31,4 +31,5 @@ __all__ = [
     "Vault",
     "build_vault",
     "note_type",
+    "resolve_links",
 ]

@@ -163,7 +163,6 @@ class VaultBuilder:
             daily=tuple(sorted(daily, key=lambda d: (d.date, d.path))),
             tasks=tuple(self.tasks(interactions)),
             touches=self.touches(people, interactions, daily),
-            links=tuple(self.links()),
             note_count=len(self.notes),
             me=self.config.me,
         )
@@ -332,15 +331,28 @@ class VaultBuilder:
             for p, ts in sorted(found.items())
         }
 
-    def links(self) -> Iterable[Link]:
-        for n in self.notes:
-            for raw in n.body.links:
-                target = self.resolver.resolve(raw.target, n.path)
-                yield Link(n.path, target, raw.target, raw.subpath, raw.line, raw.embed, raw.markdown)
-
 
 def build_vault(
     notes: list[Note], attachments: Iterable[str], config: Config
 ) -> tuple[Vault, list[Diagnostic]]:
     """The whole model from every parsed note; diagnostics for values the fields cannot read."""
     return VaultBuilder(notes, attachments, config).build()
+
+
+def resolve_links(notes: list[Note], attachments: Iterable[str]) -> list[Link]:
+    """Every body link of every note with the file it resolves to (Obsidian's rules). Not part of the
+    Vault, which needs only people's links: this is for `check`-style reports and conformance tests."""
+    resolver = Resolver([n.path for n in notes] + list(attachments))
+    return [
+        Link(
+            n.path,
+            resolver.resolve(raw.target, n.path),
+            raw.target,
+            raw.subpath,
+            raw.line,
+            raw.embed,
+            raw.markdown,
+        )
+        for n in sorted(notes, key=lambda n: n.path)
+        for raw in n.body.links
+    ]

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.read.types import Note
-from vaultkit.resolve import Resolver
+from vaultkit.resolve import Resolver, folder_of
 from vaultkit.values import link_target, str_list
 
 
@@ -29,6 +29,9 @@ class PeopleIndex:
         self.paths = {n.path for n in people}
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.by_alias: dict[str, str] = {}
+        # Memos: the same names are resolved from many notes; results depend only on the source folder.
+        self._links: dict[tuple[str, str], str | None] = {}
+        self._entries: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         owners: dict[str, list[str]] = defaultdict(list)
         emails: dict[str, list[str]] = defaultdict(list)
         for n in people:
@@ -63,22 +66,31 @@ class PeopleIndex:
 
     def resolve_link(self, target: str, source: str) -> str | None:
         """A link target -> a person path: by note name first, then by alias."""
+        key = (target, folder_of(source))
+        try:
+            return self._links[key]
+        except KeyError:
+            pass
         path = self.resolver.resolve(target, source)
-        if path in self.paths:
-            return path
-        if target:
-            return self.by_alias.get(name_key(target))
-        return None
+        if path not in self.paths:
+            path = self.by_alias.get(name_key(target)) if target else None
+        self._links[key] = path
+        return path
 
     def resolve_entry(self, entry: str, source: str, key: str, line: int | None) -> str | None:
         """A `with:`/`attendees:` entry (a link or a plain name) -> a person path, or a diagnostic."""
-        target, _ = link_target(entry)
-        person = self.resolve_link(target, source)
+        memo = (entry, folder_of(source))
+        found = self._entries.get(memo)
+        if found is None:
+            target, _ = link_target(entry)
+            person = self.resolve_link(target, source)
+            other = None if person is not None or not target else self.resolver.resolve(target, source)
+            found = self._entries[memo] = (person, other)
+        person, other = found
         if person is not None:
             return person
-        found = self.resolver.resolve(target, source) if target else None
-        if found is not None:
-            message = f"{key}: {entry!r} links to {found}, which is not a person"
+        if other is not None:
+            message = f"{key}: {entry!r} links to {other}, which is not a person"
             code = "not-a-person"
         else:
             message = f"{key}: {entry!r} is not a person in this vault (no note or alias of that name)"

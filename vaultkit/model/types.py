@@ -152,7 +152,6 @@ class Vault:
     daily: tuple[DailyNote, ...] = ()
     tasks: tuple[Task, ...] = ()
     touches: dict[str, tuple[Touch, ...]] = field(default_factory=dict)  # person path -> newest first
-    links: tuple[Link, ...] = ()
     note_count: int = 0
     me: Me = field(default_factory=Me)
 
