@@ -7,11 +7,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from vaultkit import __version__
+
+if TYPE_CHECKING:
+    from vaultkit.load import Loaded
 
 VAULT_ARG = click.argument(
     "vault", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
@@ -67,13 +70,8 @@ def check(vault: Path, as_json: bool) -> None:
       vaultkit check ~/Notes
     """
     from vaultkit.diagnostics import has_errors
-    from vaultkit.load import VaultNotFound, load_vault
 
-    try:
-        loaded = load_vault(vault)
-    except VaultNotFound as exc:
-        fail(str(exc))
-        return
+    loaded = _load_or_fail(vault, show_progress=not as_json)
     diags = list(loaded.diagnostics)
     if as_json:
         print_json([d.to_json() for d in diags])
@@ -91,13 +89,16 @@ def check(vault: Path, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _load_or_fail(vault: Path):  # type: ignore[no-untyped-def]
+def _load_or_fail(vault: Path, *, show_progress: bool = True) -> Loaded:
+    """Load the vault (a progress bar on stderr when it is a terminal and the parse is slow)."""
     from vaultkit.load import VaultNotFound, load_vault
+    from vaultkit.progress import parse_progress
 
     try:
-        return load_vault(vault)
+        with parse_progress(show_progress) as progress:
+            return load_vault(vault, progress=progress)
     except VaultNotFound as exc:
-        fail(str(exc))
+        raise click.ClickException(str(exc)) from None
 
 
 def _report(diags: Any) -> None:
@@ -147,7 +148,7 @@ def agenda(vault: Path, today: dt.datetime | None, as_json: bool) -> None:
     from vaultkit.insights.followups import agenda_json, compute_agenda
     from vaultkit.terminal import print_agenda
 
-    loaded = _load_or_fail(vault)
+    loaded = _load_or_fail(vault, show_progress=not as_json)
     data = agenda_json(loaded.vault, compute_agenda(loaded.vault, as_date(today)))
     if as_json:
         print_json(data)
