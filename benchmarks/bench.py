@@ -249,6 +249,8 @@ def table(root: Path, results: dict[str, list[dict[str, Any]]], timeout: float) 
             cells = [f"{_median(results[kind], p) or 0:.2f}" for p in ("read", "model", "render", "write")]
             cells.append(f"{_median(results[kind], 'parsed') or 0:,.0f}")
             phases.append(f"| {LABELS[kind]} | " + " | ".join(cells) + " |")
+    if len(phases) == 2:  # no build rows
+        return "\n".join(lines)
     return "\n".join(lines) + "\n\n" + "\n".join(phases)
 
 

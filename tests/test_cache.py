@@ -7,6 +7,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,28 @@ def test_worker_processes_give_the_same_notes(
     assert calls[-1] == (12, 12) and all(total == 12 for _, total in calls)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     same(load_vault(root, workers=2), parallel)  # and the rows they wrote are good
+
+
+def _die(*args: object) -> None:
+    os._exit(3)  # a worker killed (out of memory, say) in the middle of its job
+
+
+@pytest.mark.parametrize("failure", ["no processes", "a worker dies"])
+def test_parsing_goes_on_without_workers(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    monkeypatch.setattr(load_module, "CHUNK", 2)
+    if failure == "no processes":
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise OSError(38, "Function not implemented")  # e.g. no /dev/shm for the pool's semaphores
+
+        monkeypatch.setattr(load_module, "ProcessPoolExecutor", refuse)
+    else:
+        monkeypatch.setattr(load_module, "_mp_context", lambda: get_context("fork"))
+        monkeypatch.setattr(load_module, "_parse_chunk", _die)
+    root = make_vault(FILES)
+    same(load_vault(root, workers=2), reference(root))
 
 
 def test_progress_counts_only_the_notes_parsed(make_vault: VaultFactory) -> None:
@@ -384,6 +407,22 @@ def test_no_cache_when_it_cannot_be_created(make_vault: VaultFactory, blocker: s
         cache_db(root).mkdir(parents=True)
     same(load_vault(root), reference(root))
     same(load_vault(root), reference(root))
+
+
+@pytest.mark.parametrize("name", [CACHE_FILE, CACHE_FILE + "-journal"])
+def test_planted_symlinks_are_never_written_through(
+    make_vault: VaultFactory, tmp_path: Path, name: str
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"")  # empty: SQLite would happily make a database of it
+    root = make_vault(FILES)
+    (root / CACHE_DIR).mkdir()
+    (root / CACHE_DIR / name).symlink_to(victim)
+    same(load_vault(root), reference(root))
+    (root / "notes/plain.md").write_text("changed\n")  # a write transaction: the journal is used
+    same(load_vault(root), reference(root))
+    assert victim.read_bytes() == b""
+    assert not (root / CACHE_DIR / name).is_symlink()
 
 
 def test_use_cache_false_leaves_the_vault_alone(make_vault: VaultFactory) -> None:

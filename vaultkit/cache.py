@@ -194,10 +194,23 @@ def _is_corrupt(exc: sqlite3.Error) -> bool:
     return _code(exc) in _CORRUPT_CODES
 
 
+_SUFFIXES: Final = ("", "-journal", "-wal", "-shm")  # the database and the files SQLite keeps beside it
+
+
 def _delete(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
+    for suffix in _SUFFIXES:
         with contextlib.suppress(OSError):
             path.with_name(path.name + suffix).unlink()
+
+
+def _drop_symlinks(path: Path) -> None:
+    """Remove symlinks planted in place of the database or its journal: SQLite would write through them,
+    to a file outside the vault."""
+    for suffix in _SUFFIXES:
+        link = path.with_name(path.name + suffix)
+        if link.is_symlink():
+            with contextlib.suppress(OSError):
+                link.unlink()
 
 
 def _create(conn: sqlite3.Connection, settings: str) -> None:
@@ -290,4 +303,5 @@ def open_cache(root: Path, max_note_bytes: int) -> ParseCache | None:
     if not folder.is_dir() or folder.is_symlink():
         return None
     ensure_gitignore(folder)
+    _drop_symlinks(folder / CACHE_FILE)
     return _connect(folder / CACHE_FILE, settings_key(max_note_bytes))

@@ -101,7 +101,7 @@ _EMPTY_BODY: Final = Body()
 
 
 def _new_link(key: str | tuple[Any, ...]) -> RawLink:
-    if type(key) is str:
+    if isinstance(key, str):
         line, colon, target = key.partition(":")
         if not (colon and line.isdigit() and line.isascii()):
             raise CorruptCache("link")

@@ -12,9 +12,9 @@ import os
 import signal
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
@@ -232,35 +232,39 @@ class _Run:
 
     def _shared(self, chunks: list[list[int]], workers: int, progress: Progress | None, total: int) -> None:
         """Workers take chunks from the front while this process parses from the back (its own results
-        need no decoding); they meet in the middle."""
+        need no decoding); they meet in the middle. Each worker has two chunks queued at most, so the
+        split follows how fast each side really goes."""
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_worker_init)
+        queue = deque(range(len(chunks)))
+        running: set[Future[list[Parsed]]] = set()
+        where = {self.files[i].path: i for c in chunks for i in c}
         done = 0
+
+        def hand_out() -> None:
+            while queue and len(running) < 2 * workers:
+                paths = [self.files[i].path for i in chunks[queue.popleft()]]
+                running.add(pool.submit(_parse_chunk, self.root, paths, self.max_bytes, self.now_ns))
+
         try:
-            futures = [
-                pool.submit(
-                    _parse_chunk, self.root, [self.files[i].path for i in c], self.max_bytes, self.now_ns
+            hand_out()
+            while queue or running:
+                if queue:
+                    chunk = chunks[queue.pop()]
+                    self._parse_here(chunk)
+                    done += len(chunk)
+                finished = (
+                    {f for f in running if f.done()}
+                    if queue
+                    else wait(running, return_when=FIRST_COMPLETED).done
                 )
-                for c in chunks
-            ]
-            where = {self.files[i].path: i for c in chunks for i in c}
-            front = 0  # futures before this one were collected
-            for k in range(len(chunks) - 1, -1, -1):
-                if k < front or not futures[k].cancel():
-                    break  # a worker has it: every chunk before it was handed out earlier
-                self._parse_here(chunks[k])
-                done += len(chunks[k])
-                while front < k and futures[front].done():
-                    done += self._collect(futures[front], where)
-                    front += 1
+                for future in finished:
+                    running.discard(future)
+                    done += self._collect(future, where)
+                hand_out()
                 if progress is not None:
                     progress(done, total)
-            for future in futures[front:]:
-                if not future.cancelled():
-                    done += self._collect(future, where)
-                    if progress is not None:
-                        progress(done, total)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True)
 
     def _collect(self, future: Future[list[Parsed]], where: dict[str, int]) -> int:
         parsed = future.result()
