@@ -71,7 +71,7 @@ def check(vault: Path, as_json: bool) -> None:
     """
     from vaultkit.diagnostics import has_errors
 
-    loaded = _load_or_fail(vault, show_progress=not as_json)
+    loaded = load_or_fail(vault, show_progress=not as_json)
     diags = list(loaded.diagnostics)
     if as_json:
         print_json([d.to_json() for d in diags])
@@ -89,7 +89,7 @@ def check(vault: Path, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _load_or_fail(vault: Path, *, show_progress: bool = True) -> Loaded:
+def load_or_fail(vault: Path, *, show_progress: bool = True) -> Loaded:
     """Load the vault (a progress bar on stderr when it is a terminal and the parse is slow)."""
     from vaultkit.load import VaultNotFound, load_vault
     from vaultkit.progress import parse_progress
@@ -122,7 +122,7 @@ def build(vault: Path, today: dt.datetime | None) -> None:
     """
     from vaultkit.build import build_loaded
 
-    loaded = _load_or_fail(vault)
+    loaded = load_or_fail(vault)
     result = build_loaded(loaded, as_date(today))
     _report(result.diagnostics)
     for e in result.page_errors:
@@ -148,7 +148,7 @@ def agenda(vault: Path, today: dt.datetime | None, as_json: bool) -> None:
     from vaultkit.insights.followups import agenda_json, compute_agenda
     from vaultkit.terminal import print_agenda
 
-    loaded = _load_or_fail(vault, show_progress=not as_json)
+    loaded = load_or_fail(vault, show_progress=not as_json)
     data = agenda_json(loaded.vault, compute_agenda(loaded.vault, as_date(today)))
     if as_json:
         print_json(data)

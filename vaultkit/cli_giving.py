@@ -19,13 +19,10 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 
-def _load(vault: Path) -> Loaded:
-    from vaultkit.load import VaultNotFound, load_vault
+def _load(vault: Path, as_json: bool) -> Loaded:
+    from vaultkit.cli import load_or_fail
 
-    try:
-        return load_vault(vault)
-    except VaultNotFound as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_or_fail(vault, show_progress=not as_json)
 
 
 def _person(vault: Vault, query: str) -> str:
@@ -153,7 +150,7 @@ def register(cli: click.Group) -> None:
         """
         from vaultkit.insights.intros import check_ins_json, intro_check_ins, intros_json, suggest_intros
 
-        loaded = _load(vault)
+        loaded = _load(vault, as_json)
         day = as_date(today)
         path = _person(loaded.vault, for_person) if for_person else None
         rows = intros_json(loaded.vault, suggest_intros(loaded.vault, day, for_person=path, limit=limit))
@@ -176,7 +173,7 @@ def register(cli: click.Group) -> None:
         """
         from vaultkit.insights.mentorship import mentorship, mentorship_json
 
-        loaded = _load(vault)
+        loaded = _load(vault, as_json)
         day = as_date(today)
         data = mentorship_json(loaded.vault, mentorship(loaded.vault, day))
         if as_json:
@@ -199,7 +196,7 @@ def register(cli: click.Group) -> None:
         from vaultkit.insights.prep import PersonNotFound, prep_json
         from vaultkit.insights.prep import prep as briefing
 
-        loaded = _load(vault)
+        loaded = _load(vault, as_json)
         day = as_date(today)
         try:
             data = prep_json(loaded.vault, briefing(loaded.vault, person, day))
@@ -224,7 +221,7 @@ def register(cli: click.Group) -> None:
         from vaultkit.insights.giving import giving as giving_report
         from vaultkit.insights.giving import giving_json
 
-        loaded = _load(vault)
+        loaded = _load(vault, as_json)
         day = as_date(today)
         data = giving_json(loaded.vault, giving_report(loaded.vault, day))
         if as_json:
@@ -261,7 +258,7 @@ def register(cli: click.Group) -> None:
         from vaultkit.insights.network import network as network_report
         from vaultkit.insights.network import network_json
 
-        loaded = _load(vault)
+        loaded = _load(vault, as_json)
         day = as_date(today)
         data = network_json(loaded.vault, network_report(loaded.vault, day))
         if as_json:
