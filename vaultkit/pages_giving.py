@@ -19,6 +19,7 @@ PAGE_SUGGESTIONS = 30
 PAGE_RECIPROCITY = 30
 PAGE_OWE_BACK = 20
 PAGE_MATCHES = 10
+PAGE_MENTORING = 200  # mentors, mentees and updates owed shown (most overdue first)
 
 
 def introductions_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, object]:
@@ -78,9 +79,12 @@ def mentorship_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, 
         "today": today,
         "my_goals": list(vault.me.goals),
         "my_offers": list(vault.me.offers),
-        "mentors": [_mentoring(link, m) for m in report.mentors],
-        "mentees": [_mentoring(link, m) for m in report.mentees],
-        "updates_owed": [_mentoring(link, m) for m in report.updates_owed],
+        "mentors": [_mentoring(link, m) for m in report.mentors[:PAGE_MENTORING]],
+        "mentor_count": len(report.mentors),
+        "mentees": [_mentoring(link, m) for m in report.mentees[:PAGE_MENTORING]],
+        "mentee_count": len(report.mentees),
+        "updates_owed": [_mentoring(link, m) for m in report.updates_owed[:PAGE_MENTORING]],
+        "updates_owed_count": len(report.updates_owed),
         "potential_mentors": [_goal_match(link, g) for g in report.potential_mentors[:PAGE_MATCHES]],
         "potential_mentor_count": len(report.potential_mentors),
         "could_help": [_goal_match(link, g) for g in report.could_help[:PAGE_MATCHES]],
