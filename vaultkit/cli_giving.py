@@ -126,6 +126,34 @@ def _print_prep(d: Row, today: dt.date) -> None:
     _section("Intros I could make", [f"{r['a']} + {r['b']}: {'; '.join(r['reasons'])}" for r in d["intros"]])
 
 
+def _print_giving(data: dict[str, list[Row]], today: dt.date) -> None:
+    _heading(f"Giving back as of {today.isoformat()}")
+    _section(
+        "Help given and received",
+        [f"{r['person']}: gave {r['given']}, received {r['received']}" for r in data["reciprocity"]],
+    )
+    _section(
+        "Helped me; not helped back yet",
+        [f"{o['person']}: {o['received']['what']} ({o['days_ago']} days ago)" for o in data["owe_back"]],
+    )
+    _section(
+        "Resources to share",
+        [
+            f"{r['resource']}: " + ", ".join(f"{w['person']} ({w['topic']})" for w in r["people"])
+            for r in data["resources"]
+        ],
+    )
+
+
+def _print_network(data: dict[str, Any], today: dt.date) -> None:
+    _heading(f"Network as of {today.isoformat()}")
+    for key in ("people", "orgs", "events", "interactions_this_year", "with_cadence", "on_time"):
+        click.echo(f"  {key.replace('_', ' ')}: {data[key]}")
+    click.echo()
+    for key in ("by_org", "by_tag"):
+        _section(key.replace("_", " "), [f"{r['label']}: {r['count']}" for r in data[key]])
+
+
 def register(cli: click.Group) -> None:
     """Add `intros`, `mentors` and `prep` to the `cli` group."""
     from vaultkit.cli import JSON_OPT, VAULT_ARG, as_date, print_json, today_option, vault_option
@@ -226,23 +254,8 @@ def register(cli: click.Group) -> None:
         data = giving_json(loaded.vault, giving_report(loaded.vault, day))
         if as_json:
             print_json(data)
-            return
-        _heading(f"Giving back as of {day.isoformat()}")
-        _section(
-            "Help given and received",
-            [f"{r['person']}: gave {r['given']}, received {r['received']}" for r in data["reciprocity"]],
-        )
-        _section(
-            "Helped me; not helped back yet",
-            [f"{o['person']}: {o['received']['what']} ({o['days_ago']} days ago)" for o in data["owe_back"]],
-        )
-        _section(
-            "Resources to share",
-            [
-                f"{r['resource']}: " + ", ".join(f"{w['person']} ({w['topic']})" for w in r["people"])
-                for r in data["resources"]
-            ],
-        )
+        else:
+            _print_giving(data, day)
 
     @cli.command()
     @VAULT_ARG
@@ -263,12 +276,5 @@ def register(cli: click.Group) -> None:
         data = network_json(loaded.vault, network_report(loaded.vault, day))
         if as_json:
             print_json(data)
-            return
-        _heading(f"Network as of {day.isoformat()}")
-        for key in ("people", "orgs", "events", "interactions_this_year", "with_cadence", "on_time"):
-            click.echo(f"  {key.replace('_', ' ')}: {data[key]}")
-        click.echo()
-        for key in ("by_org", "by_tag"):
-            rows = data[key]
-            assert isinstance(rows, list)
-            _section(key.replace("_", " "), [f"{r['label']}: {r['count']}" for r in rows])
+        else:
+            _print_network(data, day)
