@@ -481,3 +481,10 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_parses(make_vault: Va
     with parse_progress(True, stream=slow, delay=0.0) as progress:
         load_vault(root, progress=progress, use_cache=False)
     assert "Reading notes" in slow.getvalue() and "100%" in slow.getvalue()
+
+
+def test_the_first_line_of_prose_survives_the_cache(make_vault: VaultFactory) -> None:
+    root = make_vault({"notes/a.md": "---\nx: 1\n---\n\n## Heading\n> Quoted first line\n"})
+    cold = load_vault(root)
+    warm = load_vault(root)
+    assert cold.notes[0].body.summary == warm.notes[0].body.summary == "Quoted first line"

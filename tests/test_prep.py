@@ -162,3 +162,17 @@ def test_cli_prep_unknown_person_exits_1_with_close_matches(make_vault: VaultFac
     code, out = _cli(["prep", "Jon Smyth", "--vault", str(make_vault(PEOPLE))])
     assert code == 1
     assert out == "Error: no person named 'Jon Smyth'; did you mean Jon Smith?\n"
+
+
+def test_briefing_shows_a_line_of_each_interaction(make_vault: VaultFactory) -> None:
+    root = make_vault(
+        {
+            "people/Ann.md": "---\n---\n",
+            "interactions/a.md": (
+                '---\ndate: 2026-11-01\nwith: ["[[Ann]]"]\n---\n# Coffee\n\n```\ncode\n```\n'
+                "- [ ] a task\n- She is moving to Berlin in March.\nMore.\n"
+            ),
+        }
+    )
+    data = prep_json(load_vault(root).vault, prep(load_vault(root).vault, "Ann", TODAY))
+    assert data["interactions"][0]["summary"] == "She is moving to Berlin in March."

@@ -71,6 +71,7 @@ def encode(path: str, note: Note | None, diags: Iterable[Diagnostic]) -> str | N
             [[t.name, t.line] for t in b.tags],
             [_task(t) for t in b.tasks],
             [[p.line, p.severity, p.code, p.message] for p in b.problems],
+            b.summary,
         ]
     try:
         text = _ENCODER.encode([body, out_diags])
@@ -152,7 +153,9 @@ class Decoder:
         return out
 
     def _note(self, path: str, size: int, mtime_ns: int, body: list[Any]) -> Note:
-        meta, lines, links, tags, tasks, problems = body
+        meta, lines, links, tags, tasks, problems, summary = body
+        if type(summary) is not str:
+            raise CorruptCache(path)
         if type(meta) is not dict:
             raise CorruptCache(path)
         if type(lines) is list:
@@ -166,7 +169,7 @@ class Decoder:
         for line in lines if type(lines) is list else lines.values():
             if type(line) is not int:
                 raise CorruptCache(path)
-        if not (links or tags or tasks or problems):
+        if not (links or tags or tasks or problems or summary):
             return Note(path, meta, key_lines, _EMPTY_BODY, mtime_ns, size)
         get_tag = self._tags.get
         tag_list = []
@@ -184,6 +187,7 @@ class Decoder:
             tuple(tag_list),
             tuple([self._task(t) for t in tasks]),
             tuple([Problem(*self._problem(p)) for p in problems]),
+            summary,
         )
         return Note(path, meta, key_lines, parsed, mtime_ns, size)
 

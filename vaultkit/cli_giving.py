@@ -115,7 +115,10 @@ def _print_prep(d: Row, today: dt.date) -> None:
         extra = "".join(f"; gave {g}" for g in i["gave"]) + "".join(f"; received {g}" for g in i["received"])
         kind = f" ({i['kind']})" if i["kind"] else ""
         seen.append(f"{i['date'] or 'undated'}  {i['name']}{kind}{extra}")
-    _section("Last interactions", seen, count=f"{len(seen)} of {d['interaction_count']}")
+        if i["summary"]:
+            seen.append(f"    {i['summary']}")
+    shown = len(d["interactions"])
+    _section("Last interactions", seen, count=f"{shown} of {d['interaction_count']}")
     _section("I promised", [f"{p['due'] or 'no date'}  {p['text']}" for p in d["i_owe"]])
     _section("They promised", [f"{p['due'] or 'no date'}  {p['text']}" for p in d["they_owe"]])
     _section("Needs", list(d["needs"]))

@@ -82,6 +82,7 @@ class InteractionLine:
     kind: str | None
     gave: tuple[str, ...]
     received: tuple[str, ...]
+    summary: str = ""  # the first line of its notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,7 @@ def prep(vault: Vault, query: str, today: dt.date) -> Briefing:
         if (path in i.people or path in i.mentions) and (i.date or today) <= today
     ]
     seen.sort(key=lambda i: ((i.date or dt.date.min), i.path), reverse=True)
-    lines = [InteractionLine(i.path, i.name, i.date, i.kind, i.gave, i.received) for i in seen]
+    lines = [InteractionLine(i.path, i.name, i.date, i.kind, i.gave, i.received, i.summary) for i in seen]
     mine, theirs = _promises(vault, person, today)
     start = today - dt.timedelta(days=MILESTONE_DAYS)
     milestones = sorted((m for m in person.milestones if start <= m.date <= today), key=lambda m: m.date)
@@ -199,6 +200,7 @@ def prep_json(vault: Vault, b: Briefing) -> dict[str, object]:
                 "kind": i.kind,
                 "gave": list(i.gave),
                 "received": list(i.received),
+                "summary": i.summary,
                 "path": i.path,
             }
             for i in b.interactions

@@ -263,6 +263,7 @@ class VaultBuilder:
             shared=tuple(shared),
             mentions=self.body_people(n),
             tags=_tags(f, n),
+            summary=n.body.summary,
         )
 
     def org(self, n: Note) -> Org:

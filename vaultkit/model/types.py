@@ -96,6 +96,7 @@ class Interaction:
     shared: tuple[str, ...] = ()  # resource paths (or names when unresolved)
     mentions: tuple[str, ...] = ()  # person paths linked from the body
     tags: tuple[str, ...] = ()
+    summary: str = ""  # the first line of prose in its body
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import time
@@ -56,10 +57,36 @@ def decode_note(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
+_SUMMARY_MAX = 160
+_NOT_PROSE = re.compile(r"^(#|```|~~~|%%|<!--|\||---|\*\*\*|___|!\[|\^[\w-]+$|[-*+] \[.\]|\d+[.)] \[.\])")
+_LIST_MARK = re.compile(r"^(?:>\s*)*(?:[-*+]|\d+[.)])?\s*")
+
+
+def summary_of(body: str) -> str:
+    """The first line of prose in a body: not a heading, task, fence, comment, table, rule or embed; list
+    and quote marks removed; at most 160 characters. Good enough to recall what a note was about."""
+    in_fence = False
+    for raw in body.splitlines()[:200]:
+        line = raw.strip()
+        if line.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence or not line or _NOT_PROSE.match(line) or _NOT_PROSE.match(_LIST_MARK.sub("", line, 1)):
+            continue
+        text = _LIST_MARK.sub("", line, 1).strip()
+        if text:
+            return text if len(text) <= _SUMMARY_MAX else text[: _SUMMARY_MAX - 1].rstrip() + "…"
+    return ""
+
+
 def parse_note(path: str, text: str, *, size: int = 0, mtime_ns: int = 0) -> tuple[Note, list[Diagnostic]]:
     """Decoded text -> Note. Never raises: problems in the frontmatter or body become diagnostics."""
     fm = read_frontmatter(text)
-    body = parse_body(text[fm.body_offset :], fm.body_line)
+    rest = text[fm.body_offset :]
+    body = parse_body(rest, fm.body_line)
+    summary = summary_of(rest)
+    if summary:
+        body = dataclasses.replace(body, summary=summary)
     diags = [_diag(path, p) for p in fm.problems]
     diags.extend(_diag(path, p) for p in body.problems)
     note = Note(

@@ -61,6 +61,7 @@ class Body:
     tags: tuple[RawTag, ...] = ()
     tasks: tuple[RawTask, ...] = ()
     problems: tuple[Problem, ...] = ()
+    summary: str = ""  # the body's first line of prose (for briefings), "" when there is none
 
 
 @dataclass(frozen=True, slots=True)
