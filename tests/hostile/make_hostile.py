@@ -599,7 +599,7 @@ page edited or made read-only) are states of the output, set up by `tests/test_t
 `tests/test_hostile.py` on top of this vault."""
 
 KNOWN_BUGS: dict[str, str] = {}
-"""Cases left out of the default vault until the bug named is fixed; each has its own xfail test."""
+"""Cases left out of the default vault until the bug named is fixed (each with its own xfail test); none now."""
 
 
 State = tuple[object, ...]
