@@ -119,3 +119,9 @@ def test_agenda_json_keys(make_vault: VaultFactory) -> None:
     assert data["follow_ups"][0]["person"] == "Ann" and data["follow_ups"][0]["never_contacted"] is True
     text = CliRunner().invoke(cli, ["agenda", str(root), "--today", TODAY.isoformat()])
     assert "Ann: never contacted" in text.output and "\x1b[" not in text.output
+
+
+def test_today_out_of_range_is_a_usage_error_not_a_traceback(make_vault: VaultFactory) -> None:
+    root = make_vault({"people/Ann.md": "---\ncadence: 7d\n---\n"})
+    result = CliRunner().invoke(cli, ["agenda", str(root), "--today", "9999-12-31"])
+    assert result.exit_code == 2 and "out of range" in result.output

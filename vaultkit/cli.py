@@ -42,7 +42,12 @@ def today_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def as_date(value: dt.datetime | None) -> dt.date:
-    return value.date() if value is not None else dt.date.today()
+    """The `--today` date (default: the real today). Years far outside a lifetime are refused: date
+    arithmetic near year 1 or 9999 would overflow."""
+    day = value.date() if value is not None else dt.date.today()
+    if not 1900 <= day.year <= 9000:
+        raise click.BadParameter(f"{day.isoformat()} is out of range (1900 to 9000)", param_hint="--today")
+    return day
 
 
 def print_json(data: object) -> None:
