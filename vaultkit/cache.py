@@ -136,6 +136,7 @@ class ParseCache:
     path: Path
     conn: sqlite3.Connection | None
     writable: bool = True
+    rebuilt: bool = False  # a cache file was there but not trusted (damaged, not ours, another version)
 
     def rows(self) -> dict[str, Row]:
         """Every row; `CorruptCache` when the file turns out to be damaged while reading."""
@@ -246,6 +247,7 @@ def _code(exc: sqlite3.Error) -> int | None:
 def _connect(path: Path, settings: str) -> ParseCache | None:
     """Open (or create) the cache at `path`. A file that is not ours, of another version or damaged is
     deleted and created again; a busy or read-only one is used as it can be, or not at all."""
+    rebuilt = False
     for _attempt in range(2):
         try:
             conn = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
@@ -256,7 +258,7 @@ def _connect(path: Path, settings: str) -> ParseCache | None:
             empty = conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
             if empty and conn.execute("PRAGMA user_version").fetchone() == (0,):
                 _create(conn, settings)
-                return ParseCache(path, conn)
+                return ParseCache(path, conn, rebuilt=rebuilt)
             if _check(conn, settings):
                 return ParseCache(path, conn)
         except sqlite3.Error as exc:
@@ -269,6 +271,7 @@ def _connect(path: Path, settings: str) -> ParseCache | None:
                 return _read_only(path, settings)
         conn.close()
         _delete(path)  # not ours, another version, or damaged: never trusted
+        rebuilt = True
     return None
 
 

@@ -21,6 +21,8 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from vaultkit.cache import (
+    CACHE_DIR,
+    CACHE_FILE,
     HIT,
     MISS,
     CorruptCache,
@@ -46,6 +48,7 @@ __all__ = ["PARALLEL_MIN", "Loaded", "Progress", "VaultNotFound", "check", "load
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while notes are parsed (not for notes taken from the cache)."""
 
+CACHE_PATH = f"{CACHE_DIR}/{CACHE_FILE}"
 PARALLEL_MIN = 2_000  # fewer notes to parse than this: worker processes cost more than they save
 CHUNK = 500  # notes per job sent to a worker
 MAX_WORKERS = 8
@@ -289,6 +292,7 @@ def _read_all(run: _Run, workers: int | None, progress: Progress | None) -> None
             rows = run.cache.rows()
             todo = run.reuse(rows)
         except CorruptCache:
+            run.cache.rebuilt = True
             run.cache.reset(settings_key(run.max_bytes))
             run.checked.clear()
             run.upserts.clear()
@@ -326,6 +330,9 @@ def read_notes(
             if cache is not None:
                 cache.close()
         diags = list(scan.diagnostics)
+        if cache is not None and cache.rebuilt:
+            message = "the parse cache was damaged or from another vaultkit version; rebuilt from the notes"
+            diags.append(Diagnostic(CACHE_PATH, None, "warning", "cache-rebuilt", message))
         notes: list[Note] = []
         for entry in run.results:
             assert entry is not None
