@@ -12,6 +12,7 @@ from pathlib import Path
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.insights.followups import Agenda, compute_agenda
 from vaultkit.model import Vault
+from vaultkit.read.types import note_name, strip_md
 from vaultkit.render import TemplateRenderError, render_page
 from vaultkit.write import mark
 
@@ -27,22 +28,15 @@ class Linker:
     """How to link to a note: its bare name when unique in the vault, else its path (Obsidian's rule)."""
 
     def __init__(self, paths: Iterable[str]) -> None:
-        self._count = Counter(self._name(p).casefold() for p in paths)
-
-    @staticmethod
-    def _name(path: str) -> str:
-        base = path.rsplit("/", 1)[-1]
-        return base[:-3] if base.lower().endswith(".md") else base
+        self._count = Counter(note_name(p).casefold() for p in paths)
 
     def target(self, path: str) -> str:
-        name = self._name(path)
-        if self._count[name.casefold()] <= 1:
-            return name
-        return path[:-3] if path.lower().endswith(".md") else path
+        name = note_name(path)
+        return name if self._count[name.casefold()] <= 1 else strip_md(path)
 
     def ref(self, path: str) -> dict[str, str]:
         """What a template needs to link a note: `target` and display `name`."""
-        return {"target": self.target(path), "name": self._name(path)}
+        return {"target": self.target(path), "name": note_name(path)}
 
 
 PAGE_SECTION_LIMIT = 200  # rows per section on a page; `vaultkit agenda` prints them all

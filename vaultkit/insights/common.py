@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vaultkit.model import Touch, Vault
+from vaultkit.read.types import note_name
 
 
 def last_touch(vault: Vault, person: str, today: dt.date) -> Touch | None:
@@ -24,5 +25,4 @@ def name_of(vault: Vault, path: str) -> str:
     person = vault.people.get(path)
     if person is not None:
         return person.name
-    base = path.rsplit("/", 1)[-1]
-    return base[:-3] if base.lower().endswith(".md") else base
+    return note_name(path)

@@ -26,6 +26,7 @@ from vaultkit.interop.notes import (
 from vaultkit.load import Loaded, VaultNotFound, load_vault
 from vaultkit.model import Person
 from vaultkit.pages import Linker
+from vaultkit.read.types import note_name
 from vaultkit.render import packaged_templates_dir
 from vaultkit.values import ValueError_, parse_cadence, parse_date
 from vaultkit.write import create_new_file
@@ -105,7 +106,7 @@ def _org_target(names: NoteNames, org: str | None) -> str | None:
         return None
     existing = names.clash(safe_stem(org))
     if existing is not None:
-        return existing.rsplit("/", 1)[-1].removesuffix(".md")
+        return note_name(existing)
     return safe_stem(org)
 
 

@@ -20,6 +20,7 @@ from vaultkit.interop.names import name_key, safe_stem
 from vaultkit.interop.notes import NoteNames, PersonDraft, clean_tags, create_org, create_person, plan_path
 from vaultkit.load import Loaded
 from vaultkit.model import Person
+from vaultkit.read.types import note_name
 
 Action = Literal["create", "match", "skip"]
 _DIGITS = re.compile(r"\D+")
@@ -221,7 +222,7 @@ def _org_link(names: NoteNames, org: str | None) -> str | None:
     except InteropError:
         return None
     existing = names.clash(stem)
-    return existing.rsplit("/", 1)[-1].removesuffix(".md") if existing else stem
+    return note_name(existing) if existing else stem
 
 
 def draft_of(c: Contact, org_target: str | None) -> PersonDraft:
@@ -249,17 +250,17 @@ def apply_import(loaded: Loaded, plan: ImportPlan, today: dt.date) -> ImportResu
     failed: list[str] = []
     for name, path in plan.orgs:
         try:
-            create_org(root, path, path.rsplit("/", 1)[-1].removesuffix(".md"), name, today)
+            create_org(root, path, note_name(path), name, today)
             created.append(path)
         except InteropError as exc:
             failed.append(str(exc))
     names = NoteNames(loaded, [loaded.config.folders.orgs])
     for path in created:
-        names.add(path.rsplit("/", 1)[-1].removesuffix(".md"), path)
+        names.add(note_name(path), path)
     for item in plan.items:
         if item.action != "create" or item.path is None:
             continue
-        stem = item.path.rsplit("/", 1)[-1].removesuffix(".md")
+        stem = note_name(item.path)
         try:
             draft = draft_of(item.contact, _org_link(names, item.contact.org))
             create_person(root, item.path, stem, draft, today)

@@ -34,6 +34,7 @@ from vaultkit.insights.mentorship import mentees, mentors
 from vaultkit.load import Loaded
 from vaultkit.model import Vault
 from vaultkit.pages import unlink
+from vaultkit.read.types import note_name
 
 PRODID = f"-//vaultkit//vaultkit {__version__}//EN"
 Kind = Literal["follow-up", "promise", "birthday", "mentorship"]
@@ -140,7 +141,7 @@ def calendar_items(vault: Vault, today: dt.date, names: dict[str, str] | None = 
         if names and path in names:
             return names[path]
         person = vault.people.get(path)
-        return person.name if person else path.rsplit("/", 1)[-1].removesuffix(".md")
+        return person.name if person else note_name(path)
 
     mentoring = _mentorship_items(vault, today, name)
     items = [

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.read.types import strip_md
 
 ALWAYS_SKIPPED = frozenset({".obsidian", ".trash", ".git", ".vaultkit"})
 _CONFLICT_COPY = re.compile(
@@ -38,7 +39,7 @@ def nfc(text: str) -> str:
 
 def is_conflict_copy(name: str) -> bool:
     """Sync tools' conflict copies: `x.sync-conflict-20250101-120000-ABC.md`, `x (conflict 2025-01-01).md`."""
-    stem = name[:-3] if name.lower().endswith(".md") else name
+    stem = strip_md(name)
     return _CONFLICT_COPY.search(stem) is not None
 
 

@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 
+def strip_md(path: str) -> str:
+    """`path` without a trailing `.md` (any case)."""
+    return path[:-3] if path[-3:].lower() == ".md" else path
+
+
+def note_name(path: str) -> str:
+    """A note's name: its file name without `.md` (`people/Jane Doe.md` -> `Jane Doe`)."""
+    return strip_md(path.rpartition("/")[2])
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A problem inside one note; the reader turns it into a Diagnostic with the note's path."""
@@ -86,8 +96,7 @@ class Note:
 
     @property
     def name(self) -> str:
-        base = self.path.rsplit("/", 1)[-1]
-        return base[:-3] if base.lower().endswith(".md") else base
+        return note_name(self.path)
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
