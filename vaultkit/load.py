@@ -39,7 +39,7 @@ from vaultkit.cache import (
 from vaultkit.config import Config, load_config
 from vaultkit.diagnostics import Diagnostic, sort_key
 from vaultkit.model import Vault, build_vault
-from vaultkit.read.reader import ReadResult, decode_note, parse_note, read_file
+from vaultkit.read.reader import ReadResult, parse_bytes, read_file
 from vaultkit.read.scan import ScannedFile, scan_vault
 from vaultkit.read.types import Note
 
@@ -90,14 +90,6 @@ def gc_paused() -> Iterator[None]:
 
 
 # --- one file ---------------------------------------------------------------------------------------------
-
-
-def parse_bytes(path: str, data: bytes, mtime_ns: int) -> tuple[Note | None, list[Diagnostic]]:
-    text, diags = decode_note(path, data)
-    if text is None:
-        return None, diags
-    note, more = parse_note(path, text, size=len(data), mtime_ns=mtime_ns)
-    return note, diags + more
 
 
 def _parse(

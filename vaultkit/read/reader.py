@@ -195,13 +195,18 @@ def _unreadable(path: str, exc: OSError) -> Diagnostic:
     return Diagnostic(path, None, "error", "unreadable", f"cannot read: {reason}; skipped")
 
 
+def parse_bytes(path: str, data: bytes, mtime_ns: int) -> tuple[Note | None, list[Diagnostic]]:
+    """A file's bytes -> Note (or the diagnostics saying why these bytes are not a note)."""
+    text, diags = decode_note(path, data)
+    if text is None:
+        return None, diags
+    note, more = parse_note(path, text, size=len(data), mtime_ns=mtime_ns)
+    return note, diags + more
+
+
 def read_note(root: Path, path: str, max_bytes: int) -> tuple[Note | None, list[Diagnostic]]:
     """Read and parse `root/path`; the size is checked before the file is read."""
-    data, size, mtime_ns, diags = read_file(str(root), path, max_bytes)
+    data, _, mtime_ns, diags = read_file(str(root), path, max_bytes)
     if data is None:
         return None, diags
-    text, problems = decode_note(path, data)
-    if text is None:
-        return None, problems
-    note, more = parse_note(path, text, size=size, mtime_ns=mtime_ns)
-    return note, problems + more
+    return parse_bytes(path, data, mtime_ns)
