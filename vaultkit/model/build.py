@@ -118,6 +118,7 @@ class VaultBuilder:
         self.fields = {n.path: _Fields(n, self.diags) for n in self.notes}
         people = [n for n in self.notes if self.types[n.path] == "person"]
         self.people = PeopleIndex(people, self.resolver, self.diags)
+        self._body_people: dict[str, tuple[str, ...]] = {}
 
     def by_type(self, kind: str) -> list[Note]:
         return [n for n in self.notes if self.types[n.path] == kind]
@@ -127,12 +128,16 @@ class VaultBuilder:
         return target, self.resolver.resolve(target, source)
 
     def body_people(self, note: Note) -> tuple[str, ...]:
-        found: dict[str, None] = {}
-        for raw in note.body.links:
-            person = self.people.resolve_link(raw.target, note.path)
-            if person is not None and person != note.path:
-                found[person] = None
-        return tuple(found)
+        """The people a note's body links to (once per note: records and tasks both ask)."""
+        found = self._body_people.get(note.path)
+        if found is None:
+            people: dict[str, None] = {}
+            for raw in note.body.links:
+                person = self.people.resolve_link(raw.target, note.path)
+                if person is not None and person != note.path:
+                    people[person] = None
+            found = self._body_people[note.path] = tuple(people)
+        return found
 
     def build(self) -> tuple[Vault, list[Diagnostic]]:
         people = {n.path: self.person(n) for n in self.by_type("person")}
