@@ -12,6 +12,7 @@ from pathlib import Path
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.insights.followups import Agenda, compute_agenda
 from vaultkit.model import Vault
+from vaultkit.pages_giving import GIVING_PAGES
 from vaultkit.read.types import note_name, strip_md
 from vaultkit.render import TemplateRenderError, render_page
 from vaultkit.write import mark
@@ -122,12 +123,8 @@ def _follow_ups(vault: Vault, today: dt.date, link: Linker) -> dict[str, object]
 
 PAGES: dict[str, tuple[str, PageBuilder]] = {
     "Follow-ups.md": ("pages/Follow-ups.md.j2", _follow_ups),
+    **GIVING_PAGES,
 }
-
-
-from vaultkit.pages_giving import GIVING_PAGES  # noqa: E402
-
-PAGES.update(GIVING_PAGES)
 
 
 @dataclass(frozen=True, slots=True)
