@@ -6,22 +6,24 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from vaultkit.config import Config
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.load import Loaded, load_vault
+from vaultkit.load import Loaded, Prepared, Progress, load_vault, prepare
 from vaultkit.pages import render_pages
+from vaultkit.stamp import forget, read_stamp, stamp_key, trusted, write_stamp
 from vaultkit.write import write_pages
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    loaded: Loaded
+    config: Config
+    diagnostics: tuple[Diagnostic, ...]  # problems found in notes and config
+    note_count: int
     written: tuple[str, ...]  # vault-relative paths of pages actually written
     unchanged: tuple[str, ...]
     page_errors: tuple[Diagnostic, ...]  # pages that could not be rendered or written
-
-    @property
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return self.loaded.diagnostics
+    loaded: Loaded | None = None  # None when the build stamp showed that nothing had changed
+    reused: bool = False  # nothing had changed since the last build (see `vaultkit.stamp`)
 
     @property
     def ok(self) -> bool:
@@ -29,6 +31,7 @@ class BuildResult:
 
 
 def build_loaded(loaded: Loaded, today: dt.date) -> BuildResult:
+    """Render and write every page from a vault already read."""
     output = loaded.config.folders.output
     problems = len(loaded.diagnostics)
     rendered = render_pages(
@@ -42,9 +45,42 @@ def build_loaded(loaded: Loaded, today: dt.date) -> BuildResult:
     result = write_pages(loaded.root, output, rendered.pages)
     errors = list(rendered.errors)
     errors += [Diagnostic(e.path, None, "error", "write", e.message) for e in result.errors]
-    return BuildResult(loaded, tuple(result.written), tuple(result.unchanged), tuple(errors))
+    return BuildResult(
+        loaded.config,
+        loaded.diagnostics,
+        loaded.vault.note_count,
+        tuple(result.written),
+        tuple(result.unchanged),
+        tuple(errors),
+        loaded,
+    )
 
 
-def build(root: Path, today: dt.date) -> BuildResult:
-    """Build every page; problems in notes are reported, and only pages that cannot be written fail it."""
-    return build_loaded(load_vault(root), today)
+def build(
+    root: Path | Prepared,
+    today: dt.date,
+    *,
+    progress: Progress | None = None,
+    use_stamp: bool = True,
+) -> BuildResult:
+    """Build every page; problems in notes are reported, and only pages that cannot be written fail it.
+
+    When nothing the pages depend on changed since the last build (`vaultkit.stamp`), only the scan runs.
+    Raises `VaultNotFound`."""
+    ready = root if isinstance(root, Prepared) else prepare(root)
+    key = stamp_key(ready.root, ready.config, list(ready.config_diagnostics), ready.scan, today)
+    if use_stamp:
+        stamped = read_stamp(ready.root, key)
+        if stamped is not None:
+            return BuildResult(
+                ready.config, stamped.diagnostics, stamped.note_count, (), stamped.pages, (), reused=True
+            )
+    result = build_loaded(load_vault(ready, progress=progress), today)
+    if not use_stamp:
+        return result
+    if result.ok and trusted(ready.scan, ready.now_ns):
+        pages = tuple(sorted(result.written + result.unchanged))
+        write_stamp(ready.root, key, result.diagnostics, result.note_count, pages)
+    else:
+        forget(ready.root)
+    return result

@@ -125,10 +125,15 @@ def build(vault: Path, today: dt.datetime | None) -> None:
     Example:
       vaultkit build ~/Notes --today 2026-11-25
     """
-    from vaultkit.build import build_loaded
+    from vaultkit.build import build as build_vault
+    from vaultkit.load import VaultNotFound
+    from vaultkit.progress import parse_progress
 
-    loaded = load_or_fail(vault)
-    result = build_loaded(loaded, as_date(today))
+    try:
+        with parse_progress(True) as progress:
+            result = build_vault(vault, as_date(today), progress=progress)
+    except VaultNotFound as exc:
+        raise click.ClickException(str(exc)) from None
     _report(result.diagnostics)
     for e in result.page_errors:
         click.echo(e.format(), err=True)

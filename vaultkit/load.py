@@ -40,10 +40,21 @@ from vaultkit.config import Config, load_config
 from vaultkit.diagnostics import Diagnostic, sort_key
 from vaultkit.model import Vault, build_vault
 from vaultkit.read.reader import ReadResult, parse_bytes, read_file
-from vaultkit.read.scan import ScannedFile, scan_vault
+from vaultkit.read.scan import Scan, ScannedFile, scan_vault
 from vaultkit.read.types import Note
 
-__all__ = ["PARALLEL_MIN", "Loaded", "Progress", "VaultNotFound", "check", "load_vault", "read_notes"]
+__all__ = [
+    "PARALLEL_MIN",
+    "Loaded",
+    "Prepared",
+    "Progress",
+    "VaultNotFound",
+    "check",
+    "load_vault",
+    "prepare",
+    "read_notes",
+    "scan_now",
+]
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while notes are parsed (not for notes taken from the cache)."""
@@ -297,6 +308,12 @@ def _read_all(run: _Run, workers: int | None, progress: Progress | None) -> None
     run.save(rows)
 
 
+def scan_now(root: Path, config: Config) -> tuple[Scan, int]:
+    """Scan the vault, with the time just before: a file changed after the scan is never taken as older."""
+    now_ns = time.time_ns()
+    return scan_vault(root, config.folders.output), now_ns
+
+
 def read_notes(
     root: Path,
     config: Config,
@@ -304,15 +321,16 @@ def read_notes(
     use_cache: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    scanned: tuple[Scan, int] | None = None,
 ) -> tuple[list[Note], tuple[str, ...], list[Diagnostic]]:
     """Every note of the vault, the other files (attachments) and the problems found reading them.
 
     With `use_cache`, notes whose files did not change come from `.vaultkit/cache.sqlite`, and the cache is
     brought up to date. `workers`: processes for parsing (None: as many as there are cores, once at least
-    `PARALLEL_MIN` notes need parsing; 1: never)."""
+    `PARALLEL_MIN` notes need parsing; 1: never). `scanned`: the scan already made, with the time taken just
+    before it (see `scan_now`)."""
     with gc_paused():
-        now_ns = time.time_ns()  # before the scan: a file changed after it is never taken as older
-        scan = scan_vault(root, config.folders.output)
+        scan, now_ns = scanned if scanned is not None else scan_now(root, config)
         real_root = root.resolve()
         cache = open_cache(real_root, config.max_note_bytes) if use_cache else None
         run = _Run(os.fspath(real_root), scan.notes, config.max_note_bytes, now_ns, cache)
@@ -335,8 +353,30 @@ def read_notes(
     return notes, scan.attachments, diags
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A vault's config and scan: what a build needs before reading any note."""
+
+    root: Path
+    config: Config
+    config_diagnostics: tuple[Diagnostic, ...]
+    scan: Scan
+    now_ns: int  # taken just before the scan
+
+
+def prepare(root: Path) -> Prepared:
+    """Read the config and scan the vault. Raises `VaultNotFound`."""
+    if not root.is_dir():
+        raise VaultNotFound(f"{root}: not a folder")
+    root = root.resolve()
+    config, diags = load_config(root)
+    with gc_paused():
+        scan, now_ns = scan_now(root, config)
+    return Prepared(root, config, tuple(diags), scan, now_ns)
+
+
 def load_vault(
-    root: Path,
+    root: Path | Prepared,
     *,
     use_cache: bool = True,
     progress: Progress | None = None,
@@ -344,14 +384,18 @@ def load_vault(
 ) -> Loaded:
     """Read the whole vault. One bad note is reported and skipped; it never stops the rest.
 
-    `use_cache=False` reads every note and leaves `.vaultkit/` alone; see `read_notes` for the rest."""
-    if not root.is_dir():
-        raise VaultNotFound(f"{root}: not a folder")
-    root = root.resolve()
-    config, diags = load_config(root)
+    `root` may be a folder or what `prepare` found in it. `use_cache=False` reads every note and leaves
+    `.vaultkit/` alone; see `read_notes` for the rest."""
+    ready = root if isinstance(root, Prepared) else prepare(root)
+    root, config, diags = ready.root, ready.config, list(ready.config_diagnostics)
     with gc_paused():
         notes, attachments, more = read_notes(
-            root, config, use_cache=use_cache, progress=progress, workers=workers
+            root,
+            config,
+            use_cache=use_cache,
+            progress=progress,
+            workers=workers,
+            scanned=(ready.scan, ready.now_ns),
         )
         diags.extend(more)
         vault, model_diags = build_vault(notes, attachments, config)

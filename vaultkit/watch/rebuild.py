@@ -136,7 +136,7 @@ class Rebuilder:
         if changed:
             self._debouncer.add(Change("modified", p) for p in changed)
         if result is not None:
-            self.output_dir = result.loaded.config.folders.output
+            self.output_dir = result.config.folders.output
             report = RebuildReport(
                 burst.reason,
                 burst.changes,
