@@ -2,7 +2,8 @@
 
 Rules from obsidian-format.md §2 and reliability.md §1, §2 and §9.
 
-Every test runs twice: with libyaml's parser and with PyYAML's pure-Python one (`frontmatter.USE_LIBYAML`).
+Every test runs three times: through the fast path for plain frontmatter (`_fastyaml`, then libyaml), with
+libyaml's parser alone, and with PyYAML's pure-Python one (`frontmatter.USE_FASTYAML`, `frontmatter.USE_LIBYAML`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from vaultkit.read import frontmatter
 from vaultkit.read.frontmatter import read_frontmatter
 from vaultkit.read.types import Frontmatter, Problem
 
-BACKENDS = [
-    pytest.param(
-        True, id="libyaml", marks=pytest.mark.skipif(not yaml.__with_libyaml__, reason="no libyaml")
-    ),
-    pytest.param(False, id="pure-python"),
+NO_LIBYAML = pytest.mark.skipif(not yaml.__with_libyaml__, reason="no libyaml")
+BACKENDS = [  # (fast path first, libyaml)
+    pytest.param((True, True), id="fast+libyaml", marks=NO_LIBYAML),
+    pytest.param((False, True), id="libyaml", marks=NO_LIBYAML),
+    pytest.param((False, False), id="pure-python"),
 ]
 CODES = {
     "unclosed-frontmatter",
@@ -38,8 +39,10 @@ CODES = {
 
 @pytest.fixture(autouse=True, params=BACKENDS)
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
-    monkeypatch.setattr(frontmatter, "USE_LIBYAML", request.param)
-    yield request.param
+    fast, libyaml = request.param
+    monkeypatch.setattr(frontmatter, "USE_FASTYAML", fast)
+    monkeypatch.setattr(frontmatter, "USE_LIBYAML", libyaml)
+    yield libyaml
 
 
 def body(text: str, fm: Frontmatter) -> str:

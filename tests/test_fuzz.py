@@ -246,12 +246,12 @@ def test_both_yaml_parsers_read_the_same_properties(note: str) -> None:
     if not frontmatter.USE_LIBYAML:
         pytest.skip("PyYAML is built without libyaml here")
     data = note.encode("utf-8")
-    c_note, c_diags = _parse_all("x.md", data)
-    frontmatter.USE_LIBYAML = False
+    c_note, c_diags = _parse_all("x.md", data)  # the fast path for plain frontmatter, then libyaml
+    frontmatter.USE_LIBYAML = frontmatter.USE_FASTYAML = False
     try:
         py_note, py_diags = _parse_all("x.md", data)
     finally:
-        frontmatter.USE_LIBYAML = True
+        frontmatter.USE_LIBYAML = frontmatter.USE_FASTYAML = True
     assert (c_note is None) == (py_note is None)
     # They may disagree on what is an error: PyYAML's pure-Python scanner refuses a tab after `key:` that
     # libyaml accepts (`type: \t`). Where both accept, they must read the same thing.
