@@ -1,6 +1,6 @@
 """Obsidian's resolver, rule by rule (obsidian-format.md §1.5)."""
 
-from vaultkit.resolve import Resolver
+from vaultkit.resolve import FROM_FOLDER, Resolver
 
 FILES = [
     "Home.md",
@@ -78,3 +78,25 @@ def test_nfc_normalisation() -> None:
 
 def test_unresolved() -> None:
     assert R.resolve("Nothing here", "Home.md") is None
+
+
+def test_memo_keeps_results_that_depend_on_the_folder_apart() -> None:
+    resolver = Resolver(FILES)
+    assert resolver.anywhere("home") == "Home.md"
+    assert resolver.anywhere("Security and privacy") is FROM_FOLDER
+    assert resolver.anywhere("./Deep") is FROM_FOLDER
+    for _ in range(2):  # memoized the second time round
+        assert resolver.resolve("Security and privacy", "Obsidian Sync/a.md").startswith("Obsidian Sync/")
+        assert resolver.resolve("Security and privacy", "Obsidian Publish/a.md").startswith(
+            "Obsidian Publish/"
+        )
+        assert resolver.resolve("./Deep", "a/b/x.md") == "a/b/Deep.md"
+        assert resolver.resolve("./Deep", "a/x.md") is None
+        assert resolver.resolve("HOME", "a/x.md") == resolver.resolve("home", "x.md") == "Home.md"
+
+
+def test_files_that_differ_only_in_case_make_the_resolver_ambiguous() -> None:
+    assert not R.ambiguous
+    twice = Resolver(["Home.md", "home.md"])
+    assert twice.ambiguous and twice.resolve("Home", "x.md") == "home.md"  # the last one wins
+    assert not Resolver(["Home.md", "Home.md"]).ambiguous

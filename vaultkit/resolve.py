@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
+from typing import Final, cast
+
+FROM_FOLDER: Final = object()  # a result that depends on the folder of the note the link is in
+_MISSING: Final = object()
 
 
 def _key(text: str) -> str:
@@ -19,31 +22,76 @@ def folder_of(path: str) -> str:
 
 
 class Resolver:
-    """Resolves link paths to vault files. Built once from every file in the vault (notes and attachments)."""
+    """Resolves link paths to vault files. Built once from every file in the vault (notes and attachments).
+
+    Results are memoized, per link path when the source folder does not matter (most links), else per source
+    folder (results depend on nothing else), so a resolver can be shared by every build of the same files."""
+
+    __slots__ = ("_anywhere", "_by_key", "_by_name", "_by_path", "_memo", "ambiguous")
 
     def __init__(self, paths: Iterable[str]) -> None:
-        self._by_name: dict[str, list[str]] = defaultdict(list)
-        self._by_path: dict[str, str] = {}
-        self._memo: dict[tuple[str, str], str | None] = {}  # (linkpath, source folder) -> result
+        by_name: dict[str, list[str]] = {}
+        by_path: dict[str, str] = {}
+        ambiguous = False
         for path in paths:
-            lower = _key(path)
-            self._by_path[lower] = path
-            self._by_name[lower.rsplit("/", 1)[-1]].append(path)
+            lower = path.lower() if path.isascii() else _key(path)
+            if by_path.setdefault(lower, path) != path:
+                ambiguous = True
+                by_path[lower] = path
+            name = lower.rpartition("/")[2]
+            same = by_name.get(name)
+            if same is None:
+                by_name[name] = [path]
+            else:
+                same.append(path)
+        self._by_name = by_name
+        self._by_path = by_path
+        # Two files that differ only in case (or NFC): the order the paths came in decides between them.
+        self.ambiguous = ambiguous
+        self._anywhere: dict[str, object] = {}  # linkpath -> result from any folder, or FROM_FOLDER
+        self._by_key: dict[str, object] = {}  # the same by lower-case linkpath ([[Ann]] is [[ann]])
+        self._memo: dict[str, dict[str, str | None]] = {}  # source folder -> linkpath -> result
 
     def resolve(self, linkpath: str, source: str) -> str | None:
         """The file `linkpath` points to from the note `source`, or None when it is unresolved."""
         if linkpath == "":
             return source
-        key = (linkpath, folder_of(source))
-        try:
-            return self._memo[key]
-        except KeyError:
-            found = self._memo[key] = self._resolve(linkpath, source)
-            return found
+        return self.resolve_in(linkpath, source.rpartition("/")[0])
 
-    def _resolve(self, linkpath: str, source: str) -> str | None:
-        lp = _key(linkpath)
-        last = lp.rsplit("/", 1)[-1]
+    def anywhere(self, linkpath: str) -> object:
+        """What a non-empty `linkpath` resolves to from any folder, or FROM_FOLDER when that depends on it."""
+        found = self._anywhere.get(linkpath, _MISSING)
+        if found is _MISSING:
+            found = self._anywhere[linkpath] = self._anywhere_by_key(linkpath)
+        return found
+
+    def _anywhere_by_key(self, linkpath: str) -> object:
+        key = linkpath.lower() if linkpath.isascii() else _key(linkpath)
+        found = self._by_key.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._by_key[key] = self._resolve(linkpath, None)
+        return found
+
+    def resolve_in(self, linkpath: str, folder: str) -> str | None:
+        """`resolve` from any note in `folder`, for a non-empty `linkpath`."""
+        found = self._anywhere.get(linkpath, _MISSING)
+        if found is _MISSING:
+            found = self._anywhere[linkpath] = self._anywhere_by_key(linkpath)
+        if found is not FROM_FOLDER:
+            return found  # type: ignore[return-value]
+        memo = self._memo.get(folder)
+        if memo is None:
+            memo = self._memo[folder] = {}
+        try:
+            return memo[linkpath]
+        except KeyError:
+            result = memo[linkpath] = cast("str | None", self._resolve(linkpath, folder))
+            return result
+
+    def _resolve(self, linkpath: str, folder: str | None) -> object:
+        """The file, or FROM_FOLDER when `folder` is None and the file depends on it."""
+        lp = linkpath.lower() if linkpath.isascii() else _key(linkpath)
+        last = lp.rpartition("/")[2]
         suffix = lp
         candidates = self._by_name.get(last, []) if "." in last else []
         if not candidates:
@@ -52,7 +100,9 @@ class Resolver:
         if not candidates:
             return None
         if lp.startswith("./") or lp.startswith("../"):
-            joined = posixpath.normpath(posixpath.join(_key(folder_of(source)), lp))
+            if folder is None:
+                return FROM_FOLDER
+            joined = posixpath.normpath(posixpath.join(_key(folder), lp))
             return self._exact(joined)
         if lp.startswith("/"):
             return self._exact(lp.lstrip("/"))
@@ -64,7 +114,11 @@ class Resolver:
         matches = [c for c in candidates if _key(c).endswith(suffix)]
         if not matches:
             return None
-        src_folder = _key(folder_of(source))
+        if len(matches) == 1:
+            return matches[0]
+        if folder is None:
+            return FROM_FOLDER
+        src_folder = _key(folder)
         return min(matches, key=lambda c: (not _key(c).startswith(src_folder), len(c), c))
 
     def _exact(self, lower_path: str) -> str | None:

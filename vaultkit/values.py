@@ -104,8 +104,24 @@ def _scalar_text(value: object, what: str) -> str:
     return str(value).strip()
 
 
+KNOWN_DATES: dict[str, dt.date] = {}  # text as written -> its date: vaults repeat the same few thousand days
+KNOWN_DATES_MAX = 1 << 16
+
+
 def parse_date(value: object) -> dt.date:
     """`YYYY-MM-DD` or an ISO date-time; a date-time counts on its own date (in the note's own offset)."""
+    if type(value) is str:
+        known = KNOWN_DATES.get(value)
+        if known is not None:
+            return known
+        day = _parse_date(value)
+        if len(KNOWN_DATES) < KNOWN_DATES_MAX:
+            KNOWN_DATES[value] = day
+        return day
+    return _parse_date(value)
+
+
+def _parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -120,8 +136,24 @@ def parse_date(value: object) -> dt.date:
         raise ValueError_(f"date {text!r} is not a real date") from None
 
 
+_CADENCES: dict[str, Cadence | None] = {}  # as for KNOWN_DATES
+_BIRTHDAYS: dict[str, Birthday] = {}
+
+
 def parse_cadence(value: object) -> Cadence | None:
     """`30d`, `2w`, `3m`, `1y`, `weekly`, `monthly`, ... or `none` (None)."""
+    if type(value) is str:
+        try:
+            return _CADENCES[value]
+        except KeyError:
+            cadence = _parse_cadence(value)
+            if len(_CADENCES) < KNOWN_DATES_MAX:
+                _CADENCES[value] = cadence
+            return cadence
+    return _parse_cadence(value)
+
+
+def _parse_cadence(value: object) -> Cadence | None:
     text = _scalar_text(value, "cadence").lower()
     if text in ("none", "never", "off", ""):
         return None
@@ -142,6 +174,17 @@ def parse_cadence(value: object) -> Cadence | None:
 
 
 def parse_birthday(value: object) -> Birthday:
+    if type(value) is str:
+        known = _BIRTHDAYS.get(value)
+        if known is None:
+            known = _parse_birthday(value)
+            if len(_BIRTHDAYS) < KNOWN_DATES_MAX:
+                _BIRTHDAYS[value] = known
+        return known
+    return _parse_birthday(value)
+
+
+def _parse_birthday(value: object) -> Birthday:
     text = _scalar_text(value, "birthday")
     m = _BIRTHDAY_NO_YEAR.match(text)
     if m is not None:
@@ -171,12 +214,20 @@ def str_list(value: object, *, comma_split: bool = False) -> list[str]:
     if isinstance(value, list | tuple):
         out: list[str] = []
         for item in value:
-            if isinstance(item, list) and len(item) == 1 and isinstance(item[0], list) and len(item[0]) == 1:
-                item = f"[[{item[0][0]}]]"  # unquoted [[X]] in YAML is a nested flow list
-            if isinstance(item, str | int | float) and not isinstance(item, bool):
-                text = str(item).strip()
-                if text:
-                    out.append(text)
+            if type(item) is not str:
+                if (
+                    isinstance(item, list)
+                    and len(item) == 1
+                    and isinstance(item[0], list)
+                    and len(item[0]) == 1
+                ):
+                    item = f"[[{item[0][0]}]]"  # unquoted [[X]] in YAML is a nested flow list
+                if not isinstance(item, str | int | float) or isinstance(item, bool):
+                    continue
+                item = str(item)
+            text = item.strip()
+            if text:
+                out.append(text)
         return out
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [str(value)]

@@ -1,6 +1,7 @@
 """The model stage: parsed notes -> a typed, immutable Vault."""
 
 from vaultkit.model.build import build_vault, note_type, resolve_links
+from vaultkit.model.state import ModelState
 from vaultkit.model.types import (
     DailyNote,
     Event,
@@ -23,6 +24,7 @@ __all__ = [
     "Link",
     "Mentorship",
     "Milestone",
+    "ModelState",
     "Org",
     "Person",
     "Resource",

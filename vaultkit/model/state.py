@@ -1,0 +1,256 @@
+"""The model kept between builds: what each note contributed, so that saving one note costs one note.
+
+`ModelState.build` is the whole model from every note (what `build_vault` returns). `update` gives the state
+of the vault with some notes changed or removed. When the set of files stays the same and no note changes
+its type, or a person's aliases, every link resolves as before: only the changed notes' records are made
+again and the aggregates (sorted interactions, tasks, touches, ...) are patched. Anything else builds again
+from scratch, reusing the link resolver when the files are the same. Either way the result equals
+`ModelState.build` of the new notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
+
+from vaultkit.config import Config
+from vaultkit.diagnostics import Diagnostic
+from vaultkit.model.assemble import (
+    all_touches,
+    daily_order,
+    interaction_order,
+    replace_sorted,
+    replace_tasks,
+    update_touches,
+)
+from vaultkit.model.kinds import NoteTypes
+from vaultkit.model.people import PeopleIndex, email_diagnostics, person_aliases, person_emails
+from vaultkit.model.records import Record, Records
+from vaultkit.model.types import DailyNote, Interaction, Task, Vault
+from vaultkit.read.types import Note
+from vaultkit.resolve import Resolver
+
+__all__ = ["ModelState"]
+
+KINDS = ("person", "interaction", "daily", "org", "event", "resource")  # the order of their diagnostics
+_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+_by_date = attrgetter("date")
+_path = attrgetter("path")
+_VAULT_DICTS = {"person": "people", "org": "orgs", "event": "events", "resource": "resources"}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Shared:
+    """What every state of the same files, people and aliases can share (its memos only grow)."""
+
+    config: Config
+    types: NoteTypes
+    attachments: tuple[str, ...]
+    attachment_set: frozenset[str]
+    records: Records
+
+    @property
+    def people(self) -> PeopleIndex:
+        return self.records.people
+
+    @property
+    def resolver(self) -> Resolver:
+        return self.records.resolver
+
+    def same_files(self, attachments: tuple[str, ...]) -> bool:
+        """Whether these attachments (with the same notes) make the same resolver."""
+        if self.resolver.ambiguous:  # then the order of the files matters too
+            return attachments == self.attachments
+        return frozenset(attachments) == self.attachment_set
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ModelState:
+    """The Vault and the model's diagnostics, with what each note contributed to them."""
+
+    vault: Vault
+    diagnostics: list[Diagnostic]
+    incremental: bool  # made by patching the previous state (not built from scratch)
+    _shared: _Shared
+    _notes: dict[str, Note]  # by path, sorted
+    _kinds: dict[str, str | None]  # note path -> its type (never changed once made)
+    _records: dict[str, Record]  # note path -> its record, for notes that have one
+    _note_diags: dict[str, tuple[Diagnostic, ...]]  # note path -> its diagnostics (when any), in their order
+    _emails: dict[str, tuple[str, ...]]  # person path -> emails
+    _people_diags: tuple[Diagnostic, ...]  # shared aliases and emails
+
+    @classmethod
+    def build(cls, notes: list[Note], attachments: Iterable[str], config: Config) -> ModelState:
+        """The model of `notes` (one per path; the last wins) and `attachments` (the other files)."""
+        return cls._build(notes, tuple(attachments), config, None, None)
+
+    @classmethod
+    def _build(
+        cls,
+        notes: Iterable[Note],
+        attachments: tuple[str, ...],
+        config: Config,
+        resolver: Resolver | None,
+        types: NoteTypes | None,
+    ) -> ModelState:
+        ordered = sorted(notes, key=_path)
+        by_path = {n.path: n for n in ordered}
+        if len(by_path) != len(ordered):
+            ordered = list(by_path.values())
+        types = types or NoteTypes(config)
+        kind_list = list(map(types, ordered))
+        kinds = dict(zip(by_path, kind_list, strict=True))
+        groups: dict[str | None, list[Note]] = {kind: [] for kind in (*KINDS, None)}
+        for n, kind in zip(ordered, kind_list, strict=True):
+            groups[kind].append(n)
+        if resolver is None:
+            resolver = Resolver([*by_path, *attachments])
+        index = PeopleIndex(groups["person"], resolver)
+        maker = Records(index)
+        shared = _Shared(config, types, attachments, frozenset(attachments), maker)
+
+        records: dict[str, Record] = {}
+        note_diags: dict[str, tuple[Diagnostic, ...]] = {}
+        out: list[Diagnostic] = []
+        for kind in KINDS:
+            make = getattr(maker, kind)
+            for n in groups[kind]:
+                before = len(out)
+                record = make(n, out)
+                if record is not None:
+                    records[n.path] = record
+                if len(out) != before:
+                    note_diags[n.path] = tuple(out[before:])
+        tasks: list[Task] = []
+        for path, n in by_path.items():
+            if n.body.tasks:
+                tasks += maker.tasks(kinds[path], n, records.get(path))
+
+        people = {n.path: records[n.path] for n in groups["person"]}
+        interactions = [records[n.path] for n in groups["interaction"]]  # by path: sorting by date is enough
+        if any(i.date is None for i in interactions):  # type: ignore[union-attr]
+            interactions.sort(key=interaction_order)  # type: ignore[arg-type]
+        else:
+            interactions.sort(key=_by_date)
+        daily = [records[n.path] for n in groups["daily"] if n.path in records]
+        daily.sort(key=_by_date)
+        vault = Vault(
+            people=people,  # type: ignore[arg-type]
+            interactions=tuple(interactions),  # type: ignore[arg-type]
+            orgs={n.path: records[n.path] for n in groups["org"]},  # type: ignore[misc]
+            events={n.path: records[n.path] for n in groups["event"]},  # type: ignore[misc]
+            resources={n.path: records[n.path] for n in groups["resource"]},  # type: ignore[misc]
+            daily=tuple(daily),  # type: ignore[arg-type]
+            tasks=tuple(tasks),
+            touches=all_touches(people.values(), interactions, daily),  # type: ignore[arg-type]
+            note_count=len(by_path),
+            me=config.me,
+        )
+        emails = {n.path: person_emails(n) for n in groups["person"]}
+        people_diags = (*index.alias_diagnostics, *email_diagnostics(emails.items()))
+        diagnostics = [*people_diags, *out]
+        return cls(
+            vault, diagnostics, False, shared, by_path, kinds, records, note_diags, emails, people_diags
+        )
+
+    def update(
+        self, changed: Iterable[Note], removed: Iterable[str], attachments: Iterable[str]
+    ) -> ModelState:
+        """The state with `changed` notes (new or modified) in place of those of the same path, without the
+        notes at `removed` paths (a path also in `changed` stays), and with these `attachments`."""
+        shared = self._shared
+        new = {n.path: n for n in changed}
+        gone = {path for path in removed if path in self._notes and path not in new}
+        files = tuple(attachments)
+        if gone or not shared.same_files(files) or any(path not in self._notes for path in new):
+            return self._rebuild(new, gone, files, None)
+        if not new:
+            return self
+        emails = self._emails
+        for path, n in new.items():
+            kind = shared.types(n)
+            if kind != self._kinds[path]:
+                return self._rebuild(new, gone, files, shared.resolver)
+            if kind == "person":
+                if person_aliases(n) != shared.people.aliases[path]:
+                    return self._rebuild(new, gone, files, shared.resolver)
+                found = person_emails(n)
+                if found != emails[path]:
+                    emails = emails if emails is not self._emails else dict(emails)
+                    emails[path] = found
+        return self._patch(new, emails)
+
+    def _rebuild(
+        self, new: dict[str, Note], gone: set[str], files: tuple[str, ...], resolver: Resolver | None
+    ) -> ModelState:
+        notes = [n for path, n in self._notes.items() if path not in new and path not in gone]
+        notes += new.values()
+        types = self._shared.types
+        return ModelState._build(notes, files, self._shared.config, resolver, types)
+
+    def _patch(self, new: dict[str, Note], emails: dict[str, tuple[str, ...]]) -> ModelState:
+        """Only `new` notes' records change (same paths, types, people and aliases)."""
+        maker, kinds, v = self._shared.records, self._kinds, self.vault
+        records = dict(self._records)
+        note_diags = dict(self._note_diags)
+        reorder = False
+        old_records: list[Record] = []
+        new_records: list[Record] = []
+        interactions: tuple[list[Interaction], list[Interaction]] = ([], [])  # old, new
+        daily: tuple[list[DailyNote], list[DailyNote]] = ([], [])
+        dicts: dict[str, dict[str, Record]] = {}
+        tasks: dict[str, tuple[Task, ...]] = {}
+        for path, n in new.items():
+            kind = kinds[path]
+            diags: list[Diagnostic] = []
+            record = maker.make(kind, n, diags)
+            old = records.pop(path, None)
+            for which, found in enumerate((old, record)):
+                if isinstance(found, Interaction):
+                    interactions[which].append(found)
+                elif isinstance(found, DailyNote):
+                    daily[which].append(found)
+            if old is not None:
+                old_records.append(old)
+            if record is not None:
+                records[path] = record
+                new_records.append(record)
+                if kind in _VAULT_DICTS:
+                    if kind not in dicts:
+                        dicts[kind] = dict(getattr(v, _VAULT_DICTS[kind]))
+                    dicts[kind][path] = record
+            if diags:
+                reorder = reorder or path not in note_diags
+                note_diags[path] = tuple(diags)
+            elif note_diags.pop(path, None) is not None:
+                reorder = True
+            if n.body.tasks or self._notes[path].body.tasks:
+                tasks[path] = maker.tasks(kind, n, record)
+        if reorder:
+            note_diags = {
+                p: note_diags[p]
+                for p in sorted(note_diags, key=lambda p: (_RANK.get(kinds[p] or "", len(KINDS)), p))
+            }
+
+        vault = Vault(
+            people=dicts.get("person", v.people),  # type: ignore[arg-type]
+            interactions=replace_sorted(v.interactions, interaction_order, *interactions),
+            orgs=dicts.get("org", v.orgs),  # type: ignore[arg-type]
+            events=dicts.get("event", v.events),  # type: ignore[arg-type]
+            resources=dicts.get("resource", v.resources),  # type: ignore[arg-type]
+            daily=replace_sorted(v.daily, daily_order, *daily),
+            tasks=replace_tasks(v.tasks, tasks) if tasks else v.tasks,
+            touches=update_touches(v.touches, set(new), old_records, new_records),
+            note_count=v.note_count,
+            me=v.me,
+        )
+        people_diags = self._people_diags
+        if emails is not self._emails:
+            people_diags = (*self._shared.people.alias_diagnostics, *email_diagnostics(emails.items()))
+        notes = dict(self._notes)
+        notes.update(new)
+        diagnostics = [*people_diags, *chain.from_iterable(note_diags.values())]
+        return ModelState(
+            vault, diagnostics, True, self._shared, notes, kinds, records, note_diags, emails, people_diags
+        )
