@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from vaultkit.insights.giving import giving
+from vaultkit.insights.giving_top import giving_top
 from vaultkit.insights.intros import intros
 from vaultkit.insights.mentorship import GoalMatch, Mentoring, mentorship
 from vaultkit.insights.network import mermaid_graph, mermaid_monthly, network
+from vaultkit.insights.shared import Insights
 from vaultkit.insights.warmth import warmth_label
 from vaultkit.model import Vault
 
@@ -22,8 +23,10 @@ PAGE_MATCHES = 10
 PAGE_MENTORING = 200  # mentors, mentees and updates owed shown (most overdue first)
 
 
-def introductions_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, object]:
-    report = intros(vault, today)
+def introductions_context(
+    vault: Vault, today: dt.date, link: Linker, shared: Insights | None = None
+) -> dict[str, object]:
+    report = intros(vault, today, shared=shared)
     return {
         "today": today,
         "suggestion_count": len(report.suggestions),
@@ -73,8 +76,10 @@ def _goal_match(link: Linker, g: GoalMatch) -> dict[str, object]:
     }
 
 
-def mentorship_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, object]:
-    report = mentorship(vault, today)
+def mentorship_context(
+    vault: Vault, today: dt.date, link: Linker, shared: Insights | None = None
+) -> dict[str, object]:
+    report = mentorship(vault, today, shared)
     return {
         "today": today,
         "my_goals": list(vault.me.goals),
@@ -92,26 +97,28 @@ def mentorship_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, 
     }
 
 
-def giving_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, object]:
-    report = giving(vault, today)
+def giving_context(
+    vault: Vault, today: dt.date, link: Linker, shared: Insights | None = None
+) -> dict[str, object]:
+    report = giving_top(vault, today, PAGE_RECIPROCITY, PAGE_OWE_BACK, shared)
     return {
         "today": today,
-        "reciprocity_count": len(report.reciprocity),
+        "reciprocity_count": report.reciprocity_count,
         "reciprocity": [
             {
                 "person": link.ref(r.person),
                 "given": r.given,
                 "received": r.received,
                 "latest": {
-                    "date": r.items[0].date,
-                    "direction": r.items[0].direction,
-                    "what": r.items[0].what,
-                    "source": link.ref(r.items[0].source),
+                    "date": r.latest.date,
+                    "direction": r.latest.direction,
+                    "what": r.latest.what,
+                    "source": link.ref(r.latest.source),
                 },
             }
-            for r in report.reciprocity[:PAGE_RECIPROCITY]
+            for r in report.reciprocity
         ],
-        "owe_back_count": len(report.owe_back),
+        "owe_back_count": report.owe_back_count,
         "owe_back": [
             {
                 "person": link.ref(o.person),
@@ -120,7 +127,7 @@ def giving_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, obje
                 "days_ago": o.days_ago,
                 "source": link.ref(o.received.source),
             }
-            for o in report.owe_back[:PAGE_OWE_BACK]
+            for o in report.owe_back
         ],
         "resources": [
             {
@@ -136,8 +143,10 @@ def giving_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, obje
     }
 
 
-def network_context(vault: Vault, today: dt.date, link: Linker) -> dict[str, object]:
-    report = network(vault, today)
+def network_context(
+    vault: Vault, today: dt.date, link: Linker, shared: Insights | None = None
+) -> dict[str, object]:
+    report = network(vault, today, shared=shared)
     share = report.on_time_share
     return {
         "today": today,

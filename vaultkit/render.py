@@ -40,6 +40,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 import vaultkit
+from vaultkit.render_cache import CompiledTemplates
 
 __all__ = [
     "OVERRIDES_DIR",
@@ -57,6 +58,7 @@ OVERRIDES_DIR = ".vaultkit/templates"
 MAX_TEMPLATE_BYTES = 1_000_000
 _MAX_POWER_BITS = 10_000
 _LOOP_GUARD = "vaultkit_loop_guard"
+_DICT_ATTRIBUTES = frozenset(dir(dict))  # every name `getattr` finds on a plain dict (methods, dunders)
 
 
 class TemplateRenderError(Exception):
@@ -222,6 +224,9 @@ class _ConfinedLoader(jinja2.BaseLoader):
         return source, filename, lambda: True
 
 
+_COMPILED = CompiledTemplates(size=64)  # one for the process: see render_cache.py
+
+
 # --- The sandbox ----------------------------------------------------------------------------------
 
 
@@ -246,6 +251,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,
+            bytecode_cache=_COMPILED,
         )
         self.names = names
         self.max_bytes = max_bytes
@@ -271,16 +277,28 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             )
         return tree
 
+    # The hooks below run for every call, attribute and item a template reads: `check_time` is inlined.
+
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        self.check_time()
+        if time.monotonic() > self.deadline:
+            self.check_time()
         return super().call(context, obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        self.check_time()
+        if time.monotonic() > self.deadline:
+            self.check_time()
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            # What Jinja does for `row.key` on a plain dict, without raising and catching AttributeError:
+            # a dict has no attribute of that name, so the item (unchecked, as in Jinja), else undefined.
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        self.check_time()
+        if time.monotonic() > self.deadline:
+            self.check_time()
         return super().getitem(obj, argument)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
@@ -377,11 +395,13 @@ def render_page(
     try:
         template = environment.get_template(name)
         root = environment.names.get(template.filename or "", name)
+        deadline = environment.deadline
         for chunk in template.generate(dict(context)):
-            size += len(chunk.encode("utf-8", "surrogatepass"))
+            size += len(chunk) if chunk.isascii() else len(chunk.encode("utf-8", "surrogatepass"))
             if size > max_bytes:
                 raise RenderLimitError(f"the page would be larger than {max_bytes} bytes")
-            environment.check_time()
+            if time.monotonic() > deadline:
+                environment.check_time()
             chunks.append(chunk)
     except Exception as exc:
         raise _as_render_error(exc, environment.names, root, name) from exc

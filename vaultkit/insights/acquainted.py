@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import combinations
 
-from vaultkit.model import Vault
+from vaultkit.model import Interaction, Vault
 from vaultkit.model.people import name_key
 
 INTRO_KIND = "intro"
@@ -31,9 +33,11 @@ class IntroMade:
 
 @dataclass(frozen=True, slots=True)
 class Acquaintance:
-    direct: dict[str, frozenset[str]]  # person -> people met together, introduced, or linked (both ways)
-    events: dict[str, frozenset[str]]  # person -> events attended
-    attendees: dict[str, tuple[str, ...]]  # event -> people who attended
+    """Who knows whom (read only: one is shared by the insights of a build)."""
+
+    direct: Mapping[str, AbstractSet[str]]  # person -> people met together, introduced, or linked (both ways)
+    events: Mapping[str, AbstractSet[str]]  # person -> events attended (and orgs: "org:<name>")
+    attendees: Mapping[str, tuple[str, ...]]  # event (or org) -> people who attended (or work there)
 
     def knows(self, a: str, b: str) -> bool:
         if a == b:
@@ -53,18 +57,22 @@ class Acquaintance:
 
 
 def acquaintance(vault: Vault) -> Acquaintance:
+    everyone = vault.people
     direct: dict[str, set[str]] = defaultdict(set)
-    for i in vault.interactions:
-        if len(i.people) < 2:
+    for named in [i.people for i in vault.interactions if len(i.people) > 1]:
+        if len(named) == 2:  # the common case, without the general case's lists
+            a, b = named
+            if a != b and a in everyone and b in everyone:
+                direct[a].add(b)
+                direct[b].add(a)
             continue
-        people = [p for p in dict.fromkeys(i.people) if p in vault.people]
-        for a, b in combinations(people, 2):
+        for a, b in combinations([p for p in dict.fromkeys(named) if p in everyone], 2):
             direct[a].add(b)
             direct[b].add(a)
-    for path, person in vault.people.items():
+    for path, person in everyone.items():
         linked = (*person.links_to, person.how_met_path) if person.how_met_path else person.links_to
         for other in linked:
-            if other != path and other in vault.people:
+            if other != path and other in everyone:
                 direct[path].add(other)
                 direct[other].add(path)
     events: dict[str, set[str]] = defaultdict(set)
@@ -80,11 +88,7 @@ def acquaintance(vault: Vault) -> Acquaintance:
         attendees[group] = present
         for p in present:
             events[p].add(group)
-    return Acquaintance(
-        {p: frozenset(s) for p, s in sorted(direct.items())},
-        {p: frozenset(s) for p, s in sorted(events.items())},
-        attendees,
-    )
+    return Acquaintance(dict(direct), dict(events), attendees)
 
 
 def acquainted_pairs(vault: Vault) -> set[frozenset[str]]:
@@ -96,19 +100,38 @@ def acquainted_pairs(vault: Vault) -> set[frozenset[str]]:
     return pairs
 
 
-def intros_made(vault: Vault) -> list[IntroMade]:
-    """Every intro interaction with at least two people, newest first (undated last)."""
-    found = [
-        IntroMade(i.path, i.date, tuple(sorted(set(i.people))))
-        for i in vault.interactions
-        if i.kind == INTRO_KIND and len(set(i.people)) >= 2
-    ]
+def intro_interactions(vault: Vault) -> list[Interaction]:
+    """The intro interactions (`kind: intro`), in the vault's order."""
+    return [i for i in vault.interactions if i.kind == INTRO_KIND]
+
+
+def intros_made(
+    vault: Vault,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    intros: Iterable[Interaction] | None = None,
+) -> list[IntroMade]:
+    """Every intro interaction with at least two people, newest first (undated last). With `since` or
+    `until`: only those dated from `since` to `until` (inclusive). `intros`: `intro_interactions(vault)`."""
+    found = []
+    for i in intro_interactions(vault) if intros is None else intros:
+        if (since is not None or until is not None) and (
+            i.date is None or (since is not None and i.date < since) or (until is not None and i.date > until)
+        ):
+            continue
+        people = set(i.people)
+        if len(people) >= 2:
+            found.append(IntroMade(i.path, i.date, tuple(sorted(people))))
     return sorted(found, key=lambda m: (-(m.date or dt.date.min).toordinal(), m.path))
 
 
-def introduced_pairs(vault: Vault) -> set[frozenset[str]]:
-    """Pairs an intro interaction has already named together."""
-    return {frozenset(p) for m in intros_made(vault) for p in combinations(m.people, 2)}
+def introduced_pairs(vault: Vault, intros: Iterable[Interaction] | None = None) -> set[frozenset[str]]:
+    """Pairs an intro interaction has already named together. `intros`: `intro_interactions(vault)`."""
+    return {
+        frozenset(pair)
+        for i in (intro_interactions(vault) if intros is None else intros)
+        for pair in combinations(set(i.people), 2)
+    }
 
 
 def my_note(vault: Vault) -> str | None:
@@ -117,6 +140,10 @@ def my_note(vault: Vault) -> str | None:
         return None
     key = name_key(vault.me.name)
     for path, person in vault.people.items():
-        if name_key(person.name) == key or any(name_key(a) == key for a in person.aliases):
+        name = person.name
+        # name_key, without Unicode normalisation for ASCII names (NFC leaves them as they are)
+        if (name.strip().casefold() if name.isascii() else name_key(name)) == key:
+            return path
+        if person.aliases and any(name_key(a) == key for a in person.aliases):
             return path
     return None

@@ -18,10 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from vaultkit.insights.acquainted import INTRO_KIND, my_note
+from vaultkit.insights.acquainted import INTRO_KIND
 from vaultkit.insights.common import name_of
 from vaultkit.insights.matching import PhraseIndex, match, phrase
-from vaultkit.insights.warmth import warmth_map
+from vaultkit.insights.shared import Insights
 from vaultkit.model import Resource, Vault
 from vaultkit.model.people import name_key
 
@@ -82,29 +82,40 @@ class Giving:
 
 
 def _help_by_person(vault: Vault, today: dt.date) -> dict[str, list[Help]]:
+    """Per person with any help, their help items (in no particular order)."""
+    everyone = vault.people
     found: dict[str, list[Help]] = defaultdict(list)
     for i in vault.interactions:
-        if i.date is None or i.date > today:
+        gave, received = i.gave, i.received
+        intro = i.kind == INTRO_KIND and not gave  # `gave:` already says what I did
+        if not (gave or received or intro) or i.date is None or i.date > today:
             continue
-        people = [p for p in dict.fromkeys(i.people) if p in vault.people]
+        people = [p for p in dict.fromkeys(i.people) if p in everyone]
+        if not people:
+            continue
+        date, path = i.date, i.path
+        helps = [Help(date, "gave", what, path) for what in gave]
+        helps += [Help(date, "received", what, path) for what in received]
         for p in people:
-            found[p].extend(Help(i.date, "gave", what, i.path) for what in i.gave)
-            found[p].extend(Help(i.date, "received", what, i.path) for what in i.received)
-            if i.kind == INTRO_KIND and len(people) > 1 and not i.gave:  # `gave:` already says what I did
-                others = ", ".join(name_of(vault, o) for o in people if o != p)
-                found[p].append(Help(i.date, "intro", f"intro to {others}", i.path))
-    return found
+            items = found[p]
+            items += helps
+            if intro and len(people) > 1:
+                others = ", ".join(everyone[o].name for o in people if o != p)
+                items.append(Help(date, "intro", f"intro to {others}", path))
+    return {p: items for p, items in found.items() if items}
+
+
+def _newest_first(h: Help) -> tuple[int, str, str, str]:
+    return (-h.date.toordinal(), h.source, h.direction, h.what)
 
 
 def reciprocity(vault: Vault, today: dt.date) -> list[Reciprocity]:
     """Per person, help given and received, the person with the most recent help first."""
     found = []
     for person, items in _help_by_person(vault, today).items():
-        if not items:
-            continue
-        ordered = tuple(sorted(items, key=lambda h: (-h.date.toordinal(), h.source, h.direction, h.what)))
-        given = sum(h.direction != "received" for h in ordered)
-        found.append(Reciprocity(person, given, len(ordered) - given, ordered))
+        ordered = tuple(sorted(items, key=_newest_first))
+        received = [h.direction for h in ordered].count("received")
+        found.append(Reciprocity(person, len(ordered) - received, received, ordered))
     return sorted(found, key=lambda r: (-r.last.toordinal(), name_of(vault, r.person).casefold(), r.person))
 
 
@@ -113,6 +124,8 @@ def owe_back(vault: Vault, today: dt.date, rows: list[Reciprocity] | None = None
     start = today - dt.timedelta(days=OWE_BACK_DAYS)
     found = []
     for r in rows if rows is not None else reciprocity(vault, today):
+        if r.last < start:  # their latest help of any kind is older than 90 days
+            continue
         got = next((h for h in r.items if h.direction == "received"), None)
         if got is None or got.date < start:
             continue
@@ -134,15 +147,20 @@ def _sent(vault: Vault) -> dict[str, set[str]]:
     return sent
 
 
-def resources_to_share(vault: Vault, today: dt.date, per_resource: int = PER_RESOURCE) -> list[ResourceShare]:
+def resources_to_share(
+    vault: Vault, today: dt.date, per_resource: int = PER_RESOURCE, shared: Insights | None = None
+) -> list[ResourceShare]:
     """Per resource (by name): the warmest people whose tags or needs match its topics, not sent it yet."""
-    me = my_note(vault)
+    if not vault.resources:
+        return []
+    shared = Insights.reuse(shared, vault, today)
+    me = shared.me
     index = PhraseIndex()
     for path, person in vault.people.items():
         if path != me:
             index.add_all(path, person.tags)
             index.add_all(path, person.needs)
-    warm = warmth_map(vault, today)
+    warm = shared.warmth
     sent = _sent(vault)
     found = []
     for resource in sorted(vault.resources.values(), key=lambda r: (r.name.casefold(), r.path)):
@@ -177,11 +195,10 @@ def _share_with(
     return found
 
 
-def giving(vault: Vault, today: dt.date) -> Giving:
+def giving(vault: Vault, today: dt.date, shared: Insights | None = None) -> Giving:
     rows = reciprocity(vault, today)
-    return Giving(
-        today, tuple(rows), tuple(owe_back(vault, today, rows)), tuple(resources_to_share(vault, today))
-    )
+    resources = resources_to_share(vault, today, shared=shared)
+    return Giving(today, tuple(rows), tuple(owe_back(vault, today, rows)), tuple(resources))
 
 
 def _help_json(h: Help) -> dict[str, object]:

@@ -16,14 +16,16 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vaultkit.insights.acquainted import IntroMade, acquaintance, introduced_pairs, intros_made, my_note
-from vaultkit.insights.common import name_of, touched_since
+from vaultkit.insights.acquainted import IntroMade, introduced_pairs, intros_made
+from vaultkit.insights.common import name_of
 from vaultkit.insights.matching import Phrase, PhraseIndex, all_matches, phrase
-from vaultkit.insights.warmth import WARM, warmth_map
+from vaultkit.insights.shared import Insights
+from vaultkit.insights.warmth import WARM
 from vaultkit.model import Vault
 from vaultkit.model.people import name_key
 
@@ -80,17 +82,18 @@ def with_article(text: str) -> str:
 class _Pairing:
     """What suggest_intros needs about everyone, computed once."""
 
-    def __init__(self, vault: Vault, today: dt.date) -> None:
+    def __init__(self, vault: Vault, today: dt.date, shared: Insights | None = None) -> None:
+        shared = Insights.reuse(shared, vault, today)
         self.vault = vault
-        self.warm = warmth_map(vault, today)
-        self.me = my_note(vault)
-        self.known = acquaintance(vault)
-        self.introduced = introduced_pairs(vault)
-        self.names = {p: name_of(vault, p) for p in vault.people}
+        self.warm = shared.warmth
+        self.me = shared.me
+        self.known = shared.known
+        self.introduced = introduced_pairs(vault, shared.intros)
+        self.names = {p: person.name for p, person in vault.people.items()}  # name_of, for people
         self.sort_key = {p: (n.casefold(), p) for p, n in self.names.items()}
         self.needs: dict[str, tuple[Phrase, ...]] = {}
         self.offers: dict[str, tuple[Phrase, ...]] = {}
-        self.tags: dict[str, dict[str, str]] = {}  # normalised tag -> as written
+        self.tags: dict[str, dict[str, str]] = {}  # normalised tag -> as written (shared: read only)
         self.tag_sets: dict[str, frozenset[str]] = {}
         self.location: dict[str, str] = {}
         self.offer_index = PhraseIndex()
@@ -102,32 +105,7 @@ class _Pairing:
         # people with the same needs (offers) share an id, so matching is done once per distinct pair of lists
         self.need_id: dict[str, int] = {}
         self.offer_id: dict[str, int] = {}
-        ids: dict[tuple[str, ...], int] = {}
-        for path, person in vault.people.items():
-            if path == self.me:
-                continue
-            self.needs[path] = tuple(p for p in map(phrase, person.needs) if p.words)
-            self.offers[path] = tuple(p for p in map(phrase, person.offers) if p.words)
-            self.need_id[path] = ids.setdefault(tuple(p.text for p in self.needs[path]), len(ids))
-            self.offer_id[path] = ids.setdefault(tuple(p.text for p in self.offers[path]), len(ids))
-            tags: dict[str, str] = {}
-            for tag in person.tags:
-                key = phrase(tag).key
-                if key and key not in tags:
-                    tags[key] = tag
-                    self.tag_owners[key].append(path)
-            self.tags[path] = tags
-            self.tag_sets[path] = frozenset(tags)
-            if person.location:
-                self.location[path] = name_key(person.location)
-                self.place_owners[self.location[path]].append(path)
-            for p in self.offers[path]:
-                self.offer_index.add(path, p.text)
-            for p in self.needs[path]:
-                self.need_index.add(path, p.text)
-                if path not in self.need_owners[p.words]:
-                    self.need_owners[p.words].append(path)
-                self.need_phrase.setdefault(p.words, p)
+        self._index_people(vault)
         self._top: dict[tuple[object, int], list[str]] = {}
         self._met: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
         # for scoring: each need's matching offer groups, and each person's offer groups
@@ -138,11 +116,41 @@ class _Pairing:
                     self.need_meets[p.text] = frozenset(self.offer_index.groups(p))
         self.offer_groups = {path: frozenset(p.words for p in ps) for path, ps in self.offers.items()}
 
+    def _index_people(self, vault: Vault) -> None:
+        lists = _Lists()
+        need_owners, need_phrase, tag_owners = self.need_owners, self.need_phrase, self.tag_owners
+        add_offer, add_need = self.offer_index.add_phrase, self.need_index.add_phrase
+        for path, person in vault.people.items():
+            if path == self.me:
+                continue
+            needs, self.need_id[path] = lists.phrases(person.needs)
+            offers, self.offer_id[path] = lists.phrases(person.offers)
+            self.needs[path] = needs
+            self.offers[path] = offers
+            tags, self.tag_sets[path] = lists.tags(person.tags)
+            self.tags[path] = tags
+            for key in tags:
+                tag_owners[key].append(path)
+            if person.location:
+                place = self.location[path] = lists.place(person.location)
+                self.place_owners[place].append(path)
+            for p in offers:
+                add_offer(path, p)
+            for p in needs:
+                add_need(path, p)
+                owners = need_owners[p.words]
+                if not owners or owners[-1] != path:  # people come one at a time: only the last can be them
+                    owners.append(path)
+                if p.words not in need_phrase:
+                    need_phrase[p.words] = p
+
     def top(self, key: object, owners: list[str], n: int = GROUP_TOP) -> list[str]:
         """The `n` warmest of a group (cached by the group's key)."""
-        if (key, n) not in self._top:
-            self._top[key, n] = sorted(owners, key=lambda p: (-self.warm[p], p))[:n]
-        return self._top[key, n]
+        found = self._top.get((key, n))
+        if found is None:
+            warm = self.warm
+            found = self._top[key, n] = heapq.nsmallest(n, owners, key=lambda p: (-warm[p], p))
+        return found
 
     def candidates(self) -> set[tuple[str, str]]:
         found: set[tuple[str, str]] = set()
@@ -242,6 +250,47 @@ class _Pairing:
         return Suggestion(a, b, score, tuple(reasons), tuple(kinds))
 
 
+class _Lists:
+    """Many people share the same needs, offers, tags or place: each distinct one is normalised once."""
+
+    def __init__(self) -> None:
+        self._phrases: dict[tuple[str, ...], tuple[tuple[Phrase, ...], int]] = {}
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._tags: dict[tuple[str, ...], tuple[dict[str, str], frozenset[str]]] = {}
+        self._tag_keys: dict[str, str] = {}
+        self._places: dict[str, str] = {}
+
+    def phrases(self, texts: tuple[str, ...]) -> tuple[tuple[Phrase, ...], int]:
+        """The phrases with words, and an id shared by every list with the same phrases."""
+        found = self._phrases.get(texts)
+        if found is None:
+            phrases = tuple(p for p in map(phrase, texts) if p.words)
+            key = tuple(p.text for p in phrases)
+            found = self._phrases[texts] = (phrases, self._ids.setdefault(key, len(self._ids)))
+        return found
+
+    def tags(self, tags: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
+        """Normalised tag -> the first tag written so (empty ones left out), and the normalised tags."""
+        found = self._tags.get(tags)
+        if found is None:
+            keys = self._tag_keys
+            keyed: dict[str, str] = {}
+            for tag in tags:
+                key = keys.get(tag)
+                if key is None:
+                    key = keys[tag] = phrase(tag).key
+                if key and key not in keyed:
+                    keyed[key] = tag
+            found = self._tags[tags] = (keyed, frozenset(keyed))
+        return found
+
+    def place(self, location: str) -> str:
+        found = self._places.get(location)
+        if found is None:
+            found = self._places[location] = name_key(location)
+        return found
+
+
 def _and(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -255,9 +304,10 @@ def suggest_intros(
     for_person: str | None = None,
     limit: int | None = None,
     cap: int = CAP_PER_PERSON,
+    shared: Insights | None = None,
 ) -> list[Suggestion]:
     """Intro suggestions, best first (score, then names). `for_person` (a path): only pairs including them."""
-    pairing = _Pairing(vault, today)
+    pairing = _Pairing(vault, today, shared)
     if for_person is not None:
         candidates = pairing.candidates_for(for_person) if for_person in pairing.needs else set()
     else:
@@ -282,31 +332,40 @@ def suggest_intros(
     return chosen
 
 
-def intro_check_ins(vault: Vault, today: dt.date) -> list[CheckIn]:
+def intro_check_ins(vault: Vault, today: dt.date, shared: Insights | None = None) -> list[CheckIn]:
     """Intros made 14-28 days ago with no contact with either person since: "How did the intro go?"."""
+    shared = Insights.reuse(shared, vault, today)
+    touched_since = shared.contacts.touched_since
     found = []
-    for made in intros_made(vault):
+    first, last = today - dt.timedelta(days=CHECK_IN_TO_DAYS), today - dt.timedelta(days=CHECK_IN_FROM_DAYS)
+    for made in intros_made(vault, first, last, shared.intros):
         if made.date is None:
             continue
         days = (today - made.date).days
         if not CHECK_IN_FROM_DAYS <= days <= CHECK_IN_TO_DAYS:
             continue
-        if any(touched_since(vault, p, made.date, today) for p in made.people):
+        if any(touched_since(p, made.date) for p in made.people):
             continue
         found.append(CheckIn(made.path, made.date, made.people, days))
     return sorted(found, key=lambda c: (c.date, c.intro))
 
 
 def intros(
-    vault: Vault, today: dt.date, *, for_person: str | None = None, limit: int | None = None
+    vault: Vault,
+    today: dt.date,
+    *,
+    for_person: str | None = None,
+    limit: int | None = None,
+    shared: Insights | None = None,
 ) -> Intros:
     """Everything the Introductions page shows."""
+    shared = Insights.reuse(shared, vault, today)
     start = today - dt.timedelta(days=RECENT_INTRO_DAYS)
-    recent = [m for m in intros_made(vault) if m.date is not None and start <= m.date <= today]
+    recent = intros_made(vault, start, today, shared.intros)
     return Intros(
         today,
-        tuple(suggest_intros(vault, today, for_person=for_person, limit=limit)),
-        tuple(intro_check_ins(vault, today)),
+        tuple(suggest_intros(vault, today, for_person=for_person, limit=limit, shared=shared)),
+        tuple(intro_check_ins(vault, today, shared)),
         tuple(recent),
     )
 

@@ -178,7 +178,10 @@ class PhraseIndex:
         self._by_rarest: dict[str, list[tuple[str, ...]]] | None = None
 
     def add(self, key: str, text: str) -> None:
-        p = phrase(text)
+        self.add_phrase(key, phrase(text))
+
+    def add_phrase(self, key: str, p: Phrase) -> None:
+        """`add` for a phrase already normalised with `phrase`."""
         group = p.words
         if not group:
             return

@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from vaultkit.insights.acquainted import my_note
-from vaultkit.insights.common import last_touch, name_of
+from vaultkit.insights.common import name_of
+from vaultkit.insights.contacts import Contacts, contacts_for
 from vaultkit.insights.matching import PhraseIndex, match, phrase
-from vaultkit.insights.warmth import warmth, warmth_label
+from vaultkit.insights.shared import Insights
+from vaultkit.insights.warmth import warmth_label
 from vaultkit.model import Person, Touch, Vault
 from vaultkit.values import Cadence
 
@@ -72,16 +73,16 @@ class MentorshipReport:
 
 
 def _has(person: Person, role: str) -> bool:
-    return any(role in r for r in person.relationship)
+    return bool(person.relationship) and any(role in r for r in person.relationship)
 
 
 def _is_mentor(person: Person) -> bool:
-    return any("mentor" in r and "mentee" not in r for r in person.relationship)
+    return bool(person.relationship) and any("mentor" in r and "mentee" not in r for r in person.relationship)
 
 
-def _mentoring(vault: Vault, person: Person, role: Role, today: dt.date) -> Mentoring:
+def _mentoring(person: Person, role: Role, today: dt.date, contacts: Contacts) -> Mentoring:
     cadence = person.cadence or DEFAULT_CADENCE
-    touch = last_touch(vault, person.path, today)
+    touch = contacts.last_touch(person.path)
     since = person.mentorship.since if person.mentorship else None
     if touch is not None:
         due = cadence.after(touch.date)
@@ -97,25 +98,27 @@ def _by_urgency(vault: Vault, items: Iterable[Mentoring]) -> list[Mentoring]:
     return sorted(items, key=lambda m: (-m.days_overdue, name_of(vault, m.person).casefold(), m.person))
 
 
-def mentors(vault: Vault, today: dt.date) -> list[Mentoring]:
+def mentors(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[Mentoring]:
     """People who mentor me, overdue first."""
-    found = [_mentoring(vault, p, "mentor", today) for p in vault.people.values() if _is_mentor(p)]
+    known = contacts_for(vault, today, contacts)
+    found = [_mentoring(p, "mentor", today, known) for p in vault.people.values() if _is_mentor(p)]
     return _by_urgency(vault, found)
 
 
-def mentees(vault: Vault, today: dt.date) -> list[Mentoring]:
+def mentees(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[Mentoring]:
     """People I mentor, overdue first."""
-    found = [_mentoring(vault, p, "mentee", today) for p in vault.people.values() if _has(p, "mentee")]
+    known = contacts_for(vault, today, contacts)
+    found = [_mentoring(p, "mentee", today, known) for p in vault.people.values() if _has(p, "mentee")]
     return _by_urgency(vault, found)
 
 
 def _matches(
     vault: Vault,
-    today: dt.date,
     mine: Iterable[str],
     theirs: dict[str, tuple[str, ...]],
     skip: set[str],
     limit: int,
+    warm: dict[str, float],
 ) -> list[GoalMatch]:
     index = PhraseIndex()
     for path, texts in theirs.items():
@@ -131,39 +134,45 @@ def _matches(
                 old = best.get(path)
                 if old is None or len(m.words) > len(old.words):
                     best[path] = GoalMatch(path, text, their_text, m.words, 0.0)
-    found = [
-        GoalMatch(g.person, g.mine, g.theirs, g.words, warmth(vault, g.person, today)) for g in best.values()
-    ]
+    found = [GoalMatch(g.person, g.mine, g.theirs, g.words, warm[g.person]) for g in best.values()]
     found.sort(key=lambda g: (-g.warmth, -len(g.words), name_of(vault, g.person).casefold(), g.person))
     return found[:limit]
 
 
-def potential_mentors(vault: Vault, today: dt.date, limit: int = MAX_MATCHES) -> list[GoalMatch]:
+def potential_mentors(
+    vault: Vault, today: dt.date, limit: int = MAX_MATCHES, shared: Insights | None = None
+) -> list[GoalMatch]:
     """People whose offers match my goals and who do not mentor me yet, warmest first."""
-    skip = {p.path for p in vault.people.values() if _is_mentor(p)}
-    me = my_note(vault)
-    if me is not None:
-        skip.add(me)
+    mine = {p.path for p in vault.people.values() if _is_mentor(p)}
+    return _potential_mentors(vault, Insights.reuse(shared, vault, today), mine, limit)
+
+
+def _potential_mentors(vault: Vault, shared: Insights, mine: set[str], limit: int) -> list[GoalMatch]:
+    skip = mine if shared.me is None else {*mine, shared.me}
     offers = {path: p.offers for path, p in vault.people.items() if p.offers}
-    return _matches(vault, today, vault.me.goals, offers, skip, limit)
+    return _matches(vault, vault.me.goals, offers, skip, limit, shared.warmth)
 
 
-def could_help(vault: Vault, today: dt.date, limit: int = MAX_MATCHES) -> list[GoalMatch]:
+def could_help(
+    vault: Vault, today: dt.date, limit: int = MAX_MATCHES, shared: Insights | None = None
+) -> list[GoalMatch]:
     """People whose needs match what I offer, warmest first."""
-    me = my_note(vault)
+    shared = Insights.reuse(shared, vault, today)
+    me = shared.me
     needs = {path: p.needs for path, p in vault.people.items() if p.needs}
-    return _matches(vault, today, vault.me.offers, needs, {me} if me else set(), limit)
+    return _matches(vault, vault.me.offers, needs, {me} if me else set(), limit, shared.warmth)
 
 
-def mentorship(vault: Vault, today: dt.date) -> MentorshipReport:
-    mine = mentors(vault, today)
+def mentorship(vault: Vault, today: dt.date, shared: Insights | None = None) -> MentorshipReport:
+    shared = Insights.reuse(shared, vault, today)
+    mine = mentors(vault, today, shared.contacts)
     return MentorshipReport(
         today=today,
         mentors=tuple(mine),
-        mentees=tuple(mentees(vault, today)),
+        mentees=tuple(mentees(vault, today, shared.contacts)),
         updates_owed=tuple(m for m in mine if m.days_overdue >= 0),
-        potential_mentors=tuple(potential_mentors(vault, today)),
-        could_help=tuple(could_help(vault, today)),
+        potential_mentors=tuple(_potential_mentors(vault, shared, {m.person for m in mine}, MAX_MATCHES)),
+        could_help=tuple(could_help(vault, today, shared=shared)),
     )
 
 

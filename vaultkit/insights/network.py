@@ -7,15 +7,15 @@ Every list is capped (`top`), so a vault of 10,000 people still gives a page one
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
+from operator import attrgetter
 
-from vaultkit.insights.acquainted import acquaintance, my_note
 from vaultkit.insights.common import name_of
-from vaultkit.insights.followups import drifting, keep_in_touch
-from vaultkit.insights.warmth import warmth_map
-from vaultkit.model import Vault
+from vaultkit.insights.shared import Insights
+from vaultkit.model import Person, Vault
 from vaultkit.model.people import name_key
 from vaultkit.values import add_months
 
@@ -104,26 +104,47 @@ def _top(counter: Counter[str], labels: dict[str, tuple[str, str | None]], top: 
     return tuple(Count(labels[k][0], n, labels[k][1]) for k, n in ranked[:top])
 
 
-def _losing_touch(vault: Vault, today: dt.date, top: int) -> list[LosingTouch]:
-    follow = keep_in_touch(vault, today)
+def _losing_touch(shared: Insights, top: int) -> list[LosingTouch]:
     found = [
         LosingTouch(
             d.person,
             f"silent for {d.silent_days} days, usually every {d.usual_gap_days} days",
             d.last_contact.date,
         )
-        for d in drifting(vault, today, skip={f.person for f in follow})
+        for d in shared.drifting[:top]
     ]
-    for f in follow:
+    for f in shared.follow_ups:
+        if len(found) >= top:
+            break
         if f.last_contact is not None and f.days_overdue:
             why = f"{f.days_overdue} days overdue (cadence {f.cadence})"
             found.append(LosingTouch(f.person, why, f.last_contact.date))
     return found[:top]
 
 
-def network(vault: Vault, today: dt.date, top: int = TOP, closest: int = CLOSEST) -> Network:
-    me = my_note(vault)
-    people = [p for path, p in vault.people.items() if path != me]
+def _label_counts(
+    vault: Vault, people: list[Person]
+) -> tuple[Counter[str], Counter[str], dict[str, tuple[str, str | None]]]:
+    """People per org (by path, else name) and per tag ("#tag"), and each key's label and org path."""
+    org_count: Counter[str] = Counter()
+    labels: dict[str, tuple[str, str | None]] = {}
+    for p in people:
+        if p.org:
+            key = p.org_path or name_key(p.org)
+            org_count[key] += 1
+            if key not in labels:
+                labels[key] = (name_of(vault, p.org_path) if p.org_path else p.org, p.org_path)
+    tags = Counter(chain.from_iterable(p.tags for p in people))
+    if any("#" + tag in labels for tag in tags):  # an org keyed like a tag: the first one met labels both
+        return _label_counts_in_order(vault, people)
+    labels.update({"#" + tag: (tag, None) for tag in tags})
+    return org_count, Counter({"#" + tag: n for tag, n in tags.items()}), labels
+
+
+def _label_counts_in_order(
+    vault: Vault, people: list[Person]
+) -> tuple[Counter[str], Counter[str], dict[str, tuple[str, str | None]]]:
+    """`_label_counts` person by person, so a key both an org's and a tag's gets the label met first."""
     org_count: Counter[str] = Counter()
     tag_count: Counter[str] = Counter()
     labels: dict[str, tuple[str, str | None]] = {}
@@ -135,33 +156,59 @@ def network(vault: Vault, today: dt.date, top: int = TOP, closest: int = CLOSEST
         for tag in p.tags:
             tag_count["#" + tag] += 1
             labels.setdefault("#" + tag, (tag, None))
+    return org_count, tag_count, labels
+
+
+def _per_month(vault: Vault, today: dt.date) -> tuple[Counter[str], int]:
+    """Interactions on or before today per month (YYYY-MM), and how many of them are this year."""
+    per_day = Counter(map(attrgetter("date"), vault.interactions))
+    per_month: Counter[str] = Counter()
+    this_year = 0
+    for day, n in per_day.items():
+        if day is None or day > today:
+            continue
+        per_month[_month(day)] += n
+        if day.year == today.year:
+            this_year += n
+    return per_month, this_year
+
+
+def network(
+    vault: Vault,
+    today: dt.date,
+    top: int = TOP,
+    closest: int = CLOSEST,
+    shared: Insights | None = None,
+) -> Network:
+    shared = Insights.reuse(shared, vault, today)
+    me = shared.me
+    people = [p for path, p in vault.people.items() if path != me]
+    org_count, tag_count, labels = _label_counts(vault, people)
     snoozed = {p.path for p in people if p.snooze_until is not None and today < p.snooze_until}
     with_cadence = [p.path for p in people if p.cadence is not None and p.path not in snoozed]
-    due = {f.person for f in keep_in_touch(vault, today)}
-    dated = [i for i in vault.interactions if i.date is not None and i.date <= today]
-    per_month = Counter(_month(i.date) for i in dated if i.date is not None)
+    due = {f.person for f in shared.follow_ups}
+    per_month, this_year = _per_month(vault, today)
     first = add_months(today.replace(day=1), -(MONTHS - 1))
     monthly = [_month(add_months(first, k)) for k in range(MONTHS)]
     busiest = sorted(per_month.items(), key=lambda kv: (-kv[1], kv[0]))[:BUSIEST]
-    warm = warmth_map(vault, today)
-    near = sorted(
-        (p for p in people if warm[p.path] > 0), key=lambda p: (-warm[p.path], p.name.casefold(), p.path)
-    )[:closest]
-    known = acquaintance(vault)
+    warm = shared.warmth
+    contacted = (p for p in people if warm[p.path] > 0)
+    near = heapq.nsmallest(closest, contacted, key=lambda p: (-warm[p.path], p.name.casefold(), p.path))
+    known = shared.known
     links = [(a.path, b.path) for a, b in combinations(near, 2) if known.knows(a.path, b.path)]
     return Network(
         today=today,
         people=len(people),
         orgs=len(vault.orgs),
         events=len(vault.events),
-        interactions_this_year=sum(1 for i in dated if i.date is not None and i.date.year == today.year),
+        interactions_this_year=this_year,
         with_cadence=len(with_cadence),
         on_time=sum(1 for p in with_cadence if p not in due),
         by_org=_top(org_count, labels, top),
         by_tag=_top(tag_count, labels, top),
         busiest_months=tuple(MonthCount(m, n) for m, n in busiest),
         monthly=tuple(MonthCount(m, per_month.get(m, 0)) for m in monthly),
-        losing_touch=tuple(_losing_touch(vault, today, top)),
+        losing_touch=tuple(_losing_touch(shared, top)),
         closest=tuple(Closest(p.path, warm[p.path], p.org, p.org_path) for p in near),
         closest_links=tuple(links),
     )

@@ -11,10 +11,10 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from vaultkit.insights.acquainted import acquaintance, my_note
-from vaultkit.insights.common import last_touch, name_of, touched_since
+from vaultkit.insights.common import name_of, touched_since
 from vaultkit.insights.intros import Suggestion, intros_json, suggest_intros
-from vaultkit.insights.warmth import warmth_label, warmth_map
+from vaultkit.insights.shared import Insights
+from vaultkit.insights.warmth import warmth_label
 from vaultkit.model import Milestone, Person, Touch, Vault
 from vaultkit.model.people import name_key
 
@@ -151,14 +151,15 @@ def prep(vault: Vault, query: str, today: dt.date) -> Briefing:
     mine, theirs = _promises(vault, person, today)
     start = today - dt.timedelta(days=MILESTONE_DAYS)
     milestones = sorted((m for m in person.milestones if start <= m.date <= today), key=lambda m: m.date)
-    warm = warmth_map(vault, today)
-    me = my_note(vault)
-    known = [p for p in acquaintance(vault).of(path) if p != me]
+    shared = Insights(vault, today)  # warmth, me and who knows whom, also for the intros below
+    warm = shared.warmth
+    me = shared.me
+    known = [p for p in shared.known.of(path) if p != me]
     known.sort(key=lambda p: (-warm[p], name_of(vault, p).casefold(), p))
     return Briefing(
         today=today,
         person=person,
-        last_contact=last_touch(vault, path, today),
+        last_contact=shared.contacts.last_touch(path),
         warmth=warm[path],
         interactions=tuple(lines[:RECENT_INTERACTIONS]),
         interaction_count=len(lines),
@@ -167,7 +168,7 @@ def prep(vault: Vault, query: str, today: dt.date) -> Briefing:
         milestones=tuple(reversed(milestones)),
         mutual=tuple(known[:MAX_MUTUAL]),
         mutual_count=len(known),
-        intros=tuple(suggest_intros(vault, today, for_person=path, limit=MAX_INTROS)),
+        intros=tuple(suggest_intros(vault, today, for_person=path, limit=MAX_INTROS, shared=shared)),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from vaultkit.insights.contacts import Contacts, contacts_for
 from vaultkit.model import Vault
 
 HALF_LIFE_DAYS = 60  # recency halves every 60 days of silence
@@ -30,14 +31,33 @@ def warmth(vault: Vault, person: str, today: dt.date) -> float:
             days.add(touch.date)
     if last is None:
         return 0.0
-    recency = math.pow(0.5, (today - last).days / HALF_LIFE_DAYS)
-    frequency = min(1.0, len(days) / FREQUENT_CONTACTS)
+    return _score((today - last).days, len(days))
+
+
+def _score(silent_days: int, contact_days: int) -> float:
+    recency = math.pow(0.5, silent_days / HALF_LIFE_DAYS)
+    frequency = min(1.0, contact_days / FREQUENT_CONTACTS)
     return round(RECENCY_WEIGHT * recency + (1 - RECENCY_WEIGHT) * frequency, 3)
 
 
-def warmth_map(vault: Vault, today: dt.date) -> dict[str, float]:
-    """Warmth of every person, by path."""
-    return {path: warmth(vault, path, today) for path in vault.people}
+def warmth_map(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> dict[str, float]:
+    """Warmth of every person, by path (`contacts`: the contacts as of `today`, when already summarised)."""
+    known = contacts_for(vault, today, contacts)
+    start = today - dt.timedelta(days=FREQUENCY_WINDOW_DAYS)
+    last = known.last
+    scores: dict[tuple[int, int], float] = {}  # many people share (silence, contact days)
+    found: dict[str, float] = {}
+    for path in vault.people:
+        touch = last.get(path)
+        if touch is None:
+            found[path] = 0.0
+            continue
+        key = ((today - touch.date).days, known.recent_days(path, start))
+        score = scores.get(key)
+        if score is None:
+            score = scores[key] = _score(*key)
+        found[path] = score
+    return found
 
 
 def warmth_label(value: float) -> str:
