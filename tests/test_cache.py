@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import vaultkit
-import vaultkit.load as load_module
+import vaultkit.bulk as bulk_module
 from tests.conftest import VaultFactory
 from vaultkit.cache import (
     APPLICATION_ID,
@@ -91,13 +91,13 @@ def reference(root: Path) -> Loaded:
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
     """Paths read from disk since the last call (cache hits read nothing)."""
     seen: list[str] = []
-    real = load_module.read_file
+    real = bulk_module.read_file
 
     def spy(root: str, path: str, max_bytes: int):  # type: ignore[no-untyped-def]
         seen.append(path)
         return real(root, path, max_bytes)
 
-    monkeypatch.setattr(load_module, "read_file", spy)
+    monkeypatch.setattr(bulk_module, "read_file", spy)
 
     def take() -> list[str]:
         out = sorted(seen)
@@ -169,15 +169,15 @@ def test_read_notes_reads_like_read_note(make_vault: VaultFactory) -> None:
 def test_worker_processes_give_the_same_notes(
     make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(load_module, "CHUNK", 2)  # six chunks: the workers and this process share them
+    monkeypatch.setattr(bulk_module, "CHUNK", 2)  # six chunks: the workers and this process share them
     collected: list[object] = []
-    real_collect = load_module._Run._collect
+    real_collect = bulk_module._Run._collect
 
-    def collect(self: load_module._Run, future: Any, where: dict[str, int]) -> int:
+    def collect(self: bulk_module._Run, future: Any, where: dict[str, int]) -> int:
         collected.append(future)
         return real_collect(self, future, where)
 
-    monkeypatch.setattr(load_module._Run, "_collect", collect)
+    monkeypatch.setattr(bulk_module._Run, "_collect", collect)
     root = make_vault(FILES)
     calls: list[tuple[int, int]] = []
     parallel = load_vault(root, workers=2, progress=lambda done, total: calls.append((done, total)))
@@ -196,16 +196,16 @@ def _die(*args: object) -> None:
 def test_parsing_goes_on_without_workers(
     make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
-    monkeypatch.setattr(load_module, "CHUNK", 2)
+    monkeypatch.setattr(bulk_module, "CHUNK", 2)
     if failure == "no processes":
 
         def refuse(*args: object, **kwargs: object) -> None:
             raise OSError(38, "Function not implemented")  # e.g. no /dev/shm for the pool's semaphores
 
-        monkeypatch.setattr(load_module, "ProcessPoolExecutor", refuse)
+        monkeypatch.setattr(bulk_module, "ProcessPoolExecutor", refuse)
     else:
-        monkeypatch.setattr(load_module, "_mp_context", lambda: get_context("fork"))
-        monkeypatch.setattr(load_module, "_parse_chunk", _die)
+        monkeypatch.setattr(bulk_module, "_mp_context", lambda: get_context("fork"))
+        monkeypatch.setattr(bulk_module, "_parse_chunk", _die)
     root = make_vault(FILES)
     same(load_vault(root, workers=2), reference(root))
 
