@@ -130,3 +130,56 @@ def scan_vault(root: Path, output_dir: str) -> Scan:
     notes.sort(key=lambda f: f.path)
     attachments.sort()
     return Scan(tuple(notes), tuple(attachments), tuple(diags))
+
+
+@dataclass(frozen=True, slots=True)
+class OneFile:
+    """What `scan_vault` would make of one path: a note, an attachment, or nothing (missing or skipped)."""
+
+    kind: str  # "note", "attachment" or "none"
+    note: ScannedFile | None = None
+
+
+def scan_one(root: Path, rel: str, output_dir: str) -> OneFile | None:
+    """The scan's verdict on one vault-relative path, without walking the vault; None when only a full
+    scan can tell (a folder, a symlink, a name the scan would report, a path through a symlinked folder)."""
+    parts = rel.split("/")
+    if not rel or rel != nfc(rel) or any(p in ("", ".", "..") for p in parts):
+        return None
+    output = output_dir.lower().strip("/")
+    in_output = bool(output) and ("/".join(parts[:-1]).lower() + "/").startswith(output + "/")
+    if in_output or any(p.startswith(".") for p in parts):
+        return OneFile("none")
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    real = os.path.join(root, *parts)
+    try:
+        st = os.lstat(real)
+    except FileNotFoundError:
+        return OneFile("none") if _parent_is_real(root, parts) else None
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or not _parent_is_real(root, parts):
+        return None
+    if not parts[-1].lower().endswith(".md"):
+        return OneFile("attachment")
+    if is_conflict_copy(parts[-1]):
+        return None
+    return OneFile("note", ScannedFile(rel, st.st_size, st.st_mtime_ns))
+
+
+def _parent_is_real(root: Path, parts: list[str]) -> bool:
+    """Every folder on the way is a real folder (not a symlink) whose name the scan would keep."""
+    here = os.fspath(root)
+    for part in parts[:-1]:
+        here = os.path.join(here, part)
+        try:
+            if not stat.S_ISDIR(os.lstat(here).st_mode):
+                return False
+        except OSError:
+            return False
+        if nfc(part) != part:
+            return False
+    return True

@@ -31,7 +31,6 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserverVFS
 
-from vaultkit.build import build
 from vaultkit.config import load_config
 from vaultkit.load import VaultNotFound
 from vaultkit.watch.debounce import DEFAULT_CEILING, DEFAULT_QUIET, Burst, Debouncer, run_bursts
@@ -129,7 +128,7 @@ class Watcher:
         polling_interval: float = DEFAULT_POLLING_INTERVAL,
         on_report: Callable[[RebuildReport], object] = lambda report: None,
         on_notice: Callable[[str], object] = lambda message: None,
-        build_fn: BuildFn = build,
+        build_fn: BuildFn | None = None,
     ) -> None:
         self.root = Path(root)
         self.debouncer = Debouncer(quiet, ceiling)

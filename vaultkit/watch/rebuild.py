@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultkit.build import BuildResult, build
+from vaultkit.build import BuildResult
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.live import LiveVault
 from vaultkit.watch.debounce import Burst, Debouncer
 from vaultkit.watch.filter import Change
 
@@ -97,6 +98,8 @@ class Rebuilder:
     ``output_dir`` is the output folder from the last good build (the event filter reads it).
     After a build, the files of the burst are stat'ed again: any that changed while the build read them
     (a save caught half-written) go back into ``debouncer`` and cause one more build once they settle.
+    Builds go through a :class:`vaultkit.live.LiveVault`, which re-reads only the files of the burst;
+    ``build_fn`` replaces it with a whole build per burst (the tests use it to inject failures).
     """
 
     def __init__(
@@ -106,7 +109,7 @@ class Rebuilder:
         *,
         output_dir: str,
         today: Callable[[], dt.date] = dt.date.today,
-        build_fn: BuildFn = build,
+        build_fn: BuildFn | None = None,
         on_report: Callable[[RebuildReport], object] = lambda report: None,
         timer: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -116,8 +119,18 @@ class Rebuilder:
         self._debouncer = debouncer
         self._today = today
         self._build = build_fn
+        self._live = LiveVault(root) if build_fn is None else None
         self._on_report = on_report
         self._timer = timer
+
+    def _run(self, burst: Burst) -> BuildResult:
+        if self._live is None:
+            assert self._build is not None
+            return self._build(self.root, self._today())
+        if burst.reason != "change" or any(c.is_dir for c in burst.changes):
+            return self._live.build(self._today())  # first build, reconcile, folders: scan it all
+        paths = {c.path for c in burst.changes} | {c.old_path for c in burst.changes if c.old_path}
+        return self._live.build(self._today(), paths)
 
     def __call__(self, burst: Burst) -> RebuildReport:
         paths = [c.path for c in burst.changes if not c.is_dir]
@@ -126,7 +139,7 @@ class Rebuilder:
         result: BuildResult | None = None
         error: Exception | None = None
         try:
-            result = self._build(self.root, self._today())
+            result = self._run(burst)
         except Exception as exc:
             error = exc
         elapsed_ms = (self._timer() - start) * 1000

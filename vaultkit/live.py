@@ -1,0 +1,175 @@
+"""A vault kept in memory between builds, for `vaultkit watch`.
+
+The first build reads the whole vault (through the parse cache). After that, a build told which paths
+changed re-reads only those files, updates the model incrementally (`vaultkit.model.ModelState.update`),
+and renders and writes the pages: on a large vault that is the difference between seconds and a fraction
+of one. A build told nothing (a periodic reconcile) scans the vault and re-reads whatever differs in size or
+mtime from what it holds. Whatever a single path cannot settle (a folder, a symlink, a conflict copy, the
+config) falls back to the scan, or to a full reload for the config. The result is always what
+`vaultkit.build.build` would give for the same files; the tests compare the two after every kind of change.
+
+Files parsed here are not written to the parse cache: the next `vaultkit build` re-reads the few the watch
+saw change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultkit.build import BuildResult, build_loaded
+from vaultkit.bulk import Entry, read_entries
+from vaultkit.config import CONFIG_FILE, Config
+from vaultkit.diagnostics import Diagnostic, sort_key
+from vaultkit.load import CACHE_REBUILT, Loaded, Prepared, gc_paused, prepare
+from vaultkit.model import ModelState
+from vaultkit.read.reader import parse_bytes, read_file
+from vaultkit.read.scan import ScannedFile, scan_one
+from vaultkit.render import OVERRIDES_DIR
+
+__all__ = ["LiveVault"]
+
+FileKey = tuple[int, int]  # size, mtime_ns
+
+
+@dataclass(slots=True)
+class _State:
+    root: Path
+    config: Config
+    config_diags: tuple[Diagnostic, ...]
+    scan_diags: tuple[Diagnostic, ...]
+    rebuilt: bool
+    files: dict[str, FileKey]  # note path -> what was read
+    entries: dict[str, Entry]  # note path -> its parse result, sorted by path
+    attachments: set[str]
+    model: ModelState
+
+    def loaded(self) -> Loaded:
+        diags = [*self.config_diags, *self.scan_diags]
+        if self.rebuilt:
+            diags.append(CACHE_REBUILT)
+        notes = []
+        for note, problems in self.entries.values():
+            diags.extend(problems)
+            if note is not None:
+                notes.append(note)
+        diags.extend(self.model.diagnostics)
+        unique = tuple(sorted(set(diags), key=sort_key))
+        return Loaded(self.root, self.config, self.model.vault, tuple(notes), unique)
+
+
+class LiveVault:
+    """`build(today, changed)`: the pages of the vault at `root`, re-reading only `changed` paths (vault-
+    relative, both sides of a move) once a first build has read everything; `changed=None` rescans."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._state: _State | None = None
+
+    def build(self, today: dt.date, changed: Iterable[str] | None = None) -> BuildResult:
+        try:
+            with gc_paused():
+                if self._state is None:
+                    self._state = _full(prepare(self.root))
+                elif changed is None:
+                    self._rescan(self._state)
+                else:
+                    self._apply(self._state, set(changed))
+                loaded = self._state.loaded()
+            return build_loaded(loaded, today)
+        except BaseException:
+            self._state = None  # half updated: read everything again next time
+            raise
+
+    # --- updates ------------------------------------------------------------------------------------------
+
+    def _rescan(self, state: _State) -> None:
+        ready = prepare(self.root)
+        if ready.config != state.config or ready.config_diagnostics != state.config_diags:
+            self._state = _full(ready)
+            return
+        scanned = {f.path: f for f in ready.scan.notes}
+        changed = [f for f in ready.scan.notes if state.files.get(f.path) != (f.size, f.mtime_ns)]
+        removed = [p for p in state.files if p not in scanned]
+        state.scan_diags = ready.scan.diagnostics
+        _update(state, changed, removed, set(ready.scan.attachments))
+
+    def _apply(self, state: _State, paths: set[str]) -> None:
+        if CONFIG_FILE in paths:
+            self._state = _full(prepare(self.root))
+            return
+        changed: list[ScannedFile] = []
+        removed: list[str] = []
+        attachments = set(state.attachments)
+        reported = {d.path for d in state.scan_diags}
+        for rel in sorted(paths):
+            if rel.startswith(OVERRIDES_DIR + "/"):
+                continue  # templates: the pages are rendered again anyway
+            verdict = scan_one(state.root, rel, state.config.folders.output)
+            if verdict is None or rel in reported:
+                self._rescan(state)
+                return
+            if verdict.note is not None:
+                if state.files.get(rel) != (verdict.note.size, verdict.note.mtime_ns):
+                    changed.append(verdict.note)
+            elif verdict.kind == "attachment":
+                attachments.add(rel)
+            elif rel in state.files:
+                removed.append(rel)
+            else:
+                attachments.discard(rel)
+        _update(state, changed, removed, attachments)
+
+
+def _full(ready: Prepared) -> _State:
+    """Read everything (parse cache included) and build the model from scratch."""
+    entries, rebuilt = read_entries(ready.root, ready.config, ready.scan, ready.now_ns, use_cache=True)
+    notes = [note for note, _ in entries if note is not None]
+    model = ModelState.build(notes, ready.scan.attachments, ready.config)
+    return _State(
+        ready.root,
+        ready.config,
+        ready.config_diagnostics,
+        ready.scan.diagnostics,
+        rebuilt,
+        {f.path: (f.size, f.mtime_ns) for f in ready.scan.notes},
+        {f.path: entry for f, entry in zip(ready.scan.notes, entries, strict=True)},
+        set(ready.scan.attachments),
+        model,
+    )
+
+
+def _update(state: _State, changed: list[ScannedFile], removed: list[str], attachments: set[str]) -> None:
+    """Re-read `changed`, drop `removed`, and bring the model up to date."""
+    root, max_bytes = os.fspath(state.root), state.config.max_note_bytes
+    notes = []
+    gone = list(removed)
+    added = False
+    for f in changed:
+        data, size, mtime_ns, diags = read_file(root, f.path, max_bytes)
+        if any(d.code == "vanished" for d in diags):
+            removed.append(f.path)  # deleted since: its own event follows
+            gone.append(f.path)
+            continue
+        note = None
+        if data is not None:
+            note, diags = parse_bytes(f.path, data, mtime_ns)
+        added = added or f.path not in state.entries
+        state.entries[f.path] = (note, diags)
+        state.files[f.path] = (size, mtime_ns)
+        if note is not None:
+            notes.append(note)
+        else:
+            gone.append(f.path)
+    for path in removed:
+        state.entries.pop(path, None)
+        state.files.pop(path, None)
+    if added:
+        state.entries = dict(sorted(state.entries.items()))
+    if not (notes or gone or attachments != state.attachments):
+        return
+    state.attachments = attachments
+    state.model = state.model.update(notes, gone, sorted(attachments))
