@@ -321,7 +321,7 @@ def test_unreadable_note_is_reported_and_the_rest_is_read(
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(vaultkit.load.os, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     loaded = load_vault(vault)
     assert about(loaded, "people/Bob.md") == ["people/Bob.md: error: cannot read: Permission denied; skipped"]
     assert {"people/Ann.md", "people/Cy.md", "people/Dee New.md"} <= set(loaded.vault.people)
@@ -348,8 +348,8 @@ def test_read_error_is_reported_and_the_next_run_recovers(
         return real_read(fd, n)
 
     with monkeypatch.context() as patch:
-        patch.setattr(vaultkit.load.os, "open", tracked_open)
-        patch.setattr(vaultkit.load.os, "read", failing_read)
+        patch.setattr(os, "open", tracked_open)
+        patch.setattr(os, "read", failing_read)
         loaded = load_vault(vault)
     assert about(loaded, "people/Ann.md") == [
         "people/Ann.md: error: cannot read: Input/output error; skipped"
@@ -395,8 +395,8 @@ def mid_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[MidRead]:
             after()
             return data
 
-        monkeypatch.setattr(vaultkit.load.os, "open", tracked_open)
-        monkeypatch.setattr(vaultkit.load.os, "read", read)
+        monkeypatch.setattr(os, "open", tracked_open)
+        monkeypatch.setattr(os, "read", read)
 
     yield arm
     monkeypatch.undo()
