@@ -5,7 +5,7 @@ Run: .venv/bin/python benchmarks/bench.py /tmp/vaultkit-bench/large [--runs 3] [
 Rows (each run N times in a fresh process; the table shows medians):
   floor          read every note's bytes in Python (os.scandir walk, open().read()): nothing is faster
   frontmatter    a bare python-frontmatter loop over the same files: `frontmatter.load(path)`
-  cold           `vaultkit.build.build(vault, today)` after deleting .vaultkit/cache.sqlite
+  cold           `vaultkit.build.build(vault, today)` after deleting .vaultkit/ (parse cache and build stamp)
   cold, 1 proc   the same without worker processes (`load_vault(workers=1)`)
   warm           the same build again, nothing changed
   one edit       one note edited (a line appended) just before the build
@@ -122,12 +122,12 @@ def child_build(root: Path, kind: str) -> dict[str, Any]:
     def count(done: int, total: int) -> None:
         parsed[0] = total
 
-    options: dict[str, Any] = {"progress": count} | ({"workers": 1} if kind == "cold1" else {})
-    build_module.load_vault = functools.partial(load_module.load_vault, **options)  # type: ignore[assignment]
+    if kind == "cold1":
+        build_module.load_vault = functools.partial(load_module.load_vault, workers=1)  # type: ignore[assignment]
     start = time.perf_counter()
-    result = build_module.build(root, TODAY)
+    result = build_module.build(root, TODAY, progress=count)
     seconds = time.perf_counter() - start
-    notes, written = len(result.loaded.notes), len(result.written)
+    notes, written = result.note_count, len(result.written)
     return {"seconds": seconds, "notes": notes, "parsed": parsed[0], "written": written, **phases}
 
 

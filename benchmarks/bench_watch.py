@@ -73,7 +73,12 @@ class Child:
 
 
 def note_text(cadence_days: int) -> str:
-    return f"---\ncadence: {cadence_days}d\n---\nA note the watch benchmark edits; safe to delete.\n"
+    # A last contact long ago puts the person at the top of "Keep in touch", which shows only the most
+    # overdue people on a big vault.
+    return (
+        f"---\ncadence: {cadence_days}d\nlast_contact: 2001-01-01\n---\n"
+        "A note the watch benchmark edits; safe to delete.\n"
+    )
 
 
 def atomic_save(path: Path, text: str) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultkit.config import Config
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.insights.shared import Insights
 from vaultkit.load import Loaded, Prepared, Progress, load_vault, prepare
 from vaultkit.pages import render_pages
 from vaultkit.stamp import forget, read_stamp, stamp_key, trusted, write_stamp
@@ -24,14 +25,15 @@ class BuildResult:
     page_errors: tuple[Diagnostic, ...]  # pages that could not be rendered or written
     loaded: Loaded | None = None  # None when the build stamp showed that nothing had changed
     reused: bool = False  # nothing had changed since the last build (see `vaultkit.stamp`)
+    insights: Insights | None = field(default=None, compare=False)  # what the pages were made from
 
     @property
     def ok(self) -> bool:
         return not self.page_errors
 
 
-def build_loaded(loaded: Loaded, today: dt.date) -> BuildResult:
-    """Render and write every page from a vault already read."""
+def build_loaded(loaded: Loaded, today: dt.date, previous: Insights | None = None) -> BuildResult:
+    """Render and write every page from a vault already read (`previous`: see `render_pages`)."""
     output = loaded.config.folders.output
     problems = len(loaded.diagnostics)
     rendered = render_pages(
@@ -41,6 +43,7 @@ def build_loaded(loaded: Loaded, today: dt.date) -> BuildResult:
         [n.path for n in loaded.notes],
         output,
         extra={"problem_count": problems},
+        previous=previous,
     )
     result = write_pages(loaded.root, output, rendered.pages)
     errors = list(rendered.errors)
@@ -53,6 +56,7 @@ def build_loaded(loaded: Loaded, today: dt.date) -> BuildResult:
         tuple(result.unchanged),
         tuple(errors),
         loaded,
+        insights=rendered.insights,
     )
 
 

@@ -24,6 +24,7 @@ from vaultkit.build import BuildResult, build_loaded
 from vaultkit.bulk import Entry, read_entries
 from vaultkit.config import CONFIG_FILE, Config
 from vaultkit.diagnostics import Diagnostic, sort_key
+from vaultkit.insights.shared import Insights
 from vaultkit.load import CACHE_REBUILT, Loaded, Prepared, gc_paused, prepare
 from vaultkit.model import ModelState
 from vaultkit.read.reader import parse_bytes, read_file
@@ -68,6 +69,7 @@ class LiveVault:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._state: _State | None = None
+        self._insights: Insights | None = None  # the last build's, for the next to reuse what it can
 
     def build(self, today: dt.date, changed: Iterable[str] | None = None) -> BuildResult:
         try:
@@ -79,7 +81,10 @@ class LiveVault:
                 else:
                     self._apply(self._state, set(changed))
                 loaded = self._state.loaded()
-            return build_loaded(loaded, today)
+            previous, self._insights = self._insights, None
+            result = build_loaded(loaded, today, previous)
+            self._insights = result.insights
+            return result
         except BaseException:
             self._state = None  # half updated: read everything again next time
             raise

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
@@ -197,6 +197,7 @@ PAGES: dict[str, tuple[str, PageBuilder]] = {
 class Rendered:
     pages: dict[str, str]  # page path in the output folder -> full text
     errors: tuple[Diagnostic, ...]
+    insights: Insights = field(compare=False)  # made from these: the `previous` of the watch's next build
 
 
 def render_pages(
@@ -206,10 +207,13 @@ def render_pages(
     note_paths: Iterable[str],
     output_dir: str,
     extra: Mapping[str, object] | None = None,
+    previous: Insights | None = None,
 ) -> Rendered:
-    """Render every page; a page whose template fails is left out (its previous version stays)."""
+    """Render every page; a page whose template fails is left out (its previous version stays).
+
+    `previous`: the insights of the build before; its answers are reused where their inputs are unchanged."""
     link = Linker(note_paths)
-    shared = Insights(vault, today)
+    shared = Insights(vault, today, previous)
     pages: dict[str, str] = {}
     errors: list[Diagnostic] = []
     for page, (template, builder) in PAGES.items():
@@ -220,4 +224,5 @@ def render_pages(
             errors.append(
                 Diagnostic(f"{output_dir}/{page}", None, "error", "template", f"not written: {exc}")
             )
-    return Rendered(pages, tuple(errors))
+    shared.settle()
+    return Rendered(pages, tuple(errors), shared)

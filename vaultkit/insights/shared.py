@@ -4,12 +4,16 @@ Building the pages asks the same questions five times (the Follow-ups, Network a
 want everyone's warmth, for instance). An :class:`Insights` answers each once, on first use, for one vault and
 one day. Every insight function also works without one (it then makes its own), so callers that need a single
 report pay nothing extra. The answers are shared: callers must not change them.
+
+`previous` is the Insights of the build before (the watch keeps it): an answer whose inputs are the same
+objects, or equal, in both vaults is taken from it rather than computed again (see `carry`). A build that is
+done calls `settle()`, which drops `previous` so that builds do not chain up in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from vaultkit.insights.acquainted import Acquaintance, acquaintance, intro_interactions, my_note
@@ -25,6 +29,11 @@ class Insights:
 
     vault: Vault
     today: dt.date
+    previous: Insights | None = field(default=None, repr=False)
+
+    def settle(self) -> None:
+        """The build is done: forget the previous build's answers (everything needed was taken from them)."""
+        self.previous = None
 
     @staticmethod
     def reuse(shared: Insights | None, vault: Vault, today: dt.date) -> Insights:
