@@ -16,10 +16,16 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import combinations
 
+from vaultkit.insights.carry import same_records, same_sequence
 from vaultkit.model import Interaction, Vault
 from vaultkit.model.people import name_key
 
 INTRO_KIND = "intro"
+# what `acquaintance` reads of each record (besides the paths and their order)
+ACQUAINTANCE_PEOPLE_FIELDS = ("links_to", "how_met_path", "org", "org_path")
+ACQUAINTANCE_INTERACTION_FIELDS = ("people",)
+ACQUAINTANCE_EVENT_FIELDS = ("attendees",)
+MY_NOTE_PEOPLE_FIELDS = ("name", "aliases")  # what `my_note` reads of each person
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +97,19 @@ def acquaintance(vault: Vault) -> Acquaintance:
     return Acquaintance(dict(direct), dict(events), attendees)
 
 
+def carried_acquaintance(previous_vault: Vault, previous: Acquaintance, vault: Vault) -> Acquaintance | None:
+    """`previous` (the `acquaintance` of `previous_vault`) when `vault` gives the same: the same people paths
+    in the same order, with the same links, `how_met` and org, the same interactions' `with:` and the same
+    events' attendees. None when any of these changed (then compute it again)."""
+    if not same_records(previous_vault.people, vault.people, ACQUAINTANCE_PEOPLE_FIELDS):
+        return None
+    if not same_records(previous_vault.events, vault.events, ACQUAINTANCE_EVENT_FIELDS):
+        return None
+    if not same_sequence(previous_vault.interactions, vault.interactions, ACQUAINTANCE_INTERACTION_FIELDS):
+        return None
+    return previous
+
+
 def acquainted_pairs(vault: Vault) -> set[frozenset[str]]:
     """Every acquainted pair, spelled out (for small vaults and tests; big events make this large)."""
     known = acquaintance(vault)
@@ -132,6 +151,14 @@ def introduced_pairs(vault: Vault, intros: Iterable[Interaction] | None = None) 
         for i in (intro_interactions(vault) if intros is None else intros)
         for pair in combinations(set(i.people), 2)
     }
+
+
+def same_my_note(previous_vault: Vault, vault: Vault) -> bool:
+    """Whether `my_note` gives the same for both vaults: the same `[me]` setting, and the same people paths
+    in the same order with the same names and aliases."""
+    if previous_vault.me.name != vault.me.name:
+        return False
+    return same_records(previous_vault.people, vault.people, MY_NOTE_PEOPLE_FIELDS)
 
 
 def my_note(vault: Vault) -> str | None:

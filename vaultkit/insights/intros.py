@@ -11,23 +11,27 @@ Rules:
 * Candidates come from inverted indexes (needs -> offers, tags -> people). In a big group only the
   GROUP_TOP warmest people of each side are paired, so the work stays far from all n^2 pairs.
 * Check-in: 14 to 28 days after an intro, unless either person has been in contact since.
+
+In the watch, what a build worked out is kept for the next one while its inputs are unchanged: the people's
+index (`intro_people`), the pairs already introduced, and the suggestions themselves (while warmth, who knows
+whom and the index are unchanged too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vaultkit.insights.acquainted import IntroMade, introduced_pairs, intros_made
+from vaultkit.insights.acquainted import Acquaintance, IntroMade, introduced_pairs, intros_made
+from vaultkit.insights.carry import same_sequence
 from vaultkit.insights.common import name_of
-from vaultkit.insights.matching import Phrase, PhraseIndex, all_matches, phrase
+from vaultkit.insights.intro_people import IntroPeople, intro_people
 from vaultkit.insights.shared import Insights
 from vaultkit.insights.warmth import WARM
-from vaultkit.model import Vault
-from vaultkit.model.people import name_key
+from vaultkit.model import Interaction, Vault
 
 CAP_PER_PERSON = 3
 GROUP_TOP = 8
@@ -39,6 +43,9 @@ LOCATION_WEIGHT = 0.5
 CHECK_IN_FROM_DAYS = 14
 CHECK_IN_TO_DAYS = 28
 RECENT_INTRO_DAYS = 90
+_Args = tuple[str | None, int | None, int]  # suggest_intros's for_person, limit and cap
+_SUGGESTED = "intro_suggestions"  # where `suggest_intros` keeps what it chose, by its arguments
+_INTRODUCED = "intro_introduced"  # where `_introduced` keeps (intros, their pairs) on an Insights
 _ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ian", "ee")
 _DETERMINERS = frozenset({"a", "an", "the", "some", "any", "more", "my", "our", "their", "his", "her", "one"})
 
@@ -80,69 +87,21 @@ def with_article(text: str) -> str:
 
 
 class _Pairing:
-    """What suggest_intros needs about everyone, computed once."""
+    """What suggest_intros needs about everyone, computed once: the people's index (`IntroPeople`, which the
+    watch carries from build to build) with this build's warmth, who knows whom and the intros made."""
 
     def __init__(self, vault: Vault, today: dt.date, shared: Insights | None = None) -> None:
         shared = Insights.reuse(shared, vault, today)
         self.vault = vault
         self.warm = shared.warmth
-        self.me = shared.me
         self.known = shared.known
-        self.introduced = introduced_pairs(vault, shared.intros)
-        self.names = {p: person.name for p, person in vault.people.items()}  # name_of, for people
-        self.sort_key = {p: (n.casefold(), p) for p, n in self.names.items()}
-        self.needs: dict[str, tuple[Phrase, ...]] = {}
-        self.offers: dict[str, tuple[Phrase, ...]] = {}
-        self.tags: dict[str, dict[str, str]] = {}  # normalised tag -> as written (shared: read only)
-        self.tag_sets: dict[str, frozenset[str]] = {}
-        self.location: dict[str, str] = {}
-        self.offer_index = PhraseIndex()
-        self.need_index = PhraseIndex()
-        self.need_owners: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        self.need_phrase: dict[tuple[str, ...], Phrase] = {}
-        self.place_owners: dict[str, list[str]] = defaultdict(list)
-        self.tag_owners: dict[str, list[str]] = defaultdict(list)
-        # people with the same needs (offers) share an id, so matching is done once per distinct pair of lists
-        self.need_id: dict[str, int] = {}
-        self.offer_id: dict[str, int] = {}
-        self._index_people(vault)
+        self.introduced = _introduced(shared)
+        people = self.people = intro_people(shared)
+        self.names, self.sort_key = people.names, people.sort_key
+        self.needs, self.offers, self.location = people.needs, people.offers, people.location
+        self.tags, self.tag_sets = people.tags, people.tag_sets
+        self.offer_index, self.need_index = people.offer_index, people.need_index
         self._top: dict[tuple[object, int], list[str]] = {}
-        self._met: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
-        # for scoring: each need's matching offer groups, and each person's offer groups
-        self.need_meets: dict[str, frozenset[tuple[str, ...]]] = {}
-        for ps in self.needs.values():
-            for p in ps:
-                if p.text not in self.need_meets:
-                    self.need_meets[p.text] = frozenset(self.offer_index.groups(p))
-        self.offer_groups = {path: frozenset(p.words for p in ps) for path, ps in self.offers.items()}
-
-    def _index_people(self, vault: Vault) -> None:
-        lists = _Lists()
-        need_owners, need_phrase, tag_owners = self.need_owners, self.need_phrase, self.tag_owners
-        add_offer, add_need = self.offer_index.add_phrase, self.need_index.add_phrase
-        for path, person in vault.people.items():
-            if path == self.me:
-                continue
-            needs, self.need_id[path] = lists.phrases(person.needs)
-            offers, self.offer_id[path] = lists.phrases(person.offers)
-            self.needs[path] = needs
-            self.offers[path] = offers
-            tags, self.tag_sets[path] = lists.tags(person.tags)
-            self.tags[path] = tags
-            for key in tags:
-                tag_owners[key].append(path)
-            if person.location:
-                place = self.location[path] = lists.place(person.location)
-                self.place_owners[place].append(path)
-            for p in offers:
-                add_offer(path, p)
-            for p in needs:
-                add_need(path, p)
-                owners = need_owners[p.words]
-                if not owners or owners[-1] != path:  # people come one at a time: only the last can be them
-                    owners.append(path)
-                if p.words not in need_phrase:
-                    need_phrase[p.words] = p
 
     def top(self, key: object, owners: list[str], n: int = GROUP_TOP) -> list[str]:
         """The `n` warmest of a group (cached by the group's key)."""
@@ -154,15 +113,15 @@ class _Pairing:
 
     def candidates(self) -> set[tuple[str, str]]:
         found: set[tuple[str, str]] = set()
-        for words, needers in sorted(self.need_owners.items()):
+        for words, needers in sorted(self.people.need_owners.items()):
             needing = self.top(("need", words), needers)
-            for group in self.offer_index.groups(self.need_phrase[words]):
+            for group in self.offer_index.groups(self.people.need_phrase[words]):
                 offering = self.top(("offer", group), self.offer_index.owners(group))
                 found.update(self._pairs(needing, offering))
-        for tag, owners in sorted(self.tag_owners.items()):
+        for tag, owners in sorted(self.people.tag_owners.items()):
             warmest = self.top(("tag", tag), owners)
             found.update(self._pairs(warmest, warmest))
-        for place, owners in sorted(self.place_owners.items()):
+        for place, owners in sorted(self.people.place_owners.items()):
             warmest = self.top(("place", place), owners)
             found.update(self._pairs(warmest, warmest))
         return found
@@ -176,10 +135,10 @@ class _Pairing:
             for group in self.need_index.groups(p):
                 others.update(self.top(("needing", group), self.need_index.owners(group), FOCUS_TOP))
         for tag in self.tags.get(focus, {}):
-            others.update(self.top(("tag", tag), self.tag_owners[tag], FOCUS_TOP))
+            others.update(self.top(("tag", tag), self.people.tag_owners[tag], FOCUS_TOP))
         if focus in self.location:
             place = self.location[focus]
-            others.update(self.top(("place", place), self.place_owners[place], FOCUS_TOP))
+            others.update(self.top(("place", place), self.people.place_owners[place], FOCUS_TOP))
         return set(self._pairs([focus], sorted(others)))
 
     def _pairs(self, left: Iterable[str], right: list[str]) -> Iterable[tuple[str, str]]:
@@ -197,32 +156,12 @@ class _Pairing:
             and frozenset((a, b)) not in self.introduced
         )
 
-    def met(self, needer: str, offerer: str) -> tuple[tuple[str, str], ...]:
-        """(need, offer) for each of `needer`'s needs that `offerer` offers (the offer sharing most words)."""
-        key = (self.need_id[needer], self.offer_id[offerer])
-        found = self._met.get(key)
-        if found is None:
-            best: dict[str, tuple[int, str]] = {}
-            for m in all_matches(self.needs[needer], self.offers[offerer]):
-                if m.left not in best or len(m.words) > best[m.left][0]:
-                    best[m.left] = (len(m.words), m.right)
-            found = self._met[key] = tuple((need, offer) for need, (_, offer) in best.items())
-        return found
-
-    def met_count(self, needer: str, offerer: str) -> int:
-        """How many of `needer`'s needs `offerer` offers (what `met` lists, without building it)."""
-        offers = self.offer_groups[offerer]
-        return sum(1 for p in self.needs[needer] if not offers.isdisjoint(self.need_meets[p.text]))
-
-    def same_place(self, a: str, b: str) -> bool:
-        return a in self.location and self.location[a] == self.location.get(b)
-
     def score(self, a: str, b: str) -> float:
         """Relevance (needs met, shared tags, same place) times warmth; 0.0 when there is no reason."""
-        needs = self.met_count(a, b) + self.met_count(b, a)
+        needs = self.people.met_count(a, b) + self.people.met_count(b, a)
         tags = len(self.tag_sets[a] & self.tag_sets[b])
         relevance = NEED_WEIGHT * needs + TAG_WEIGHT * min(tags, MAX_TAGS)
-        if self.same_place(a, b):
+        if self.people.same_place(a, b):
             relevance += LOCATION_WEIGHT
         if not relevance:
             return 0.0
@@ -232,17 +171,17 @@ class _Pairing:
         reasons: list[str] = []
         kinds: list[str] = []
         for needer, offerer in ((a, b), (b, a)):
-            for need, offer in self.met(needer, offerer):
+            for need, offer in self.people.met(needer, offerer):
                 reasons.append(
                     f"{self.names[needer]} needs {with_article(need)}; {self.names[offerer]} offers {offer}"
                 )
-            if self.met(needer, offerer) and "need-offer" not in kinds:
+            if self.people.met(needer, offerer) and "need-offer" not in kinds:
                 kinds.append("need-offer")
         shared = sorted(self.tag_sets[a] & self.tag_sets[b])
         if shared:
             reasons.append(f"both are into {_and([self.tags[a][t] for t in shared])}")
             kinds.append("shared tags")
-        if self.same_place(a, b):
+        if self.people.same_place(a, b):
             reasons.append(f"both in {self.vault.people[a].location}")
             kinds.append("location")
         if self.warm[a] >= WARM and self.warm[b] >= WARM:
@@ -250,45 +189,19 @@ class _Pairing:
         return Suggestion(a, b, score, tuple(reasons), tuple(kinds))
 
 
-class _Lists:
-    """Many people share the same needs, offers, tags or place: each distinct one is normalised once."""
-
-    def __init__(self) -> None:
-        self._phrases: dict[tuple[str, ...], tuple[tuple[Phrase, ...], int]] = {}
-        self._ids: dict[tuple[str, ...], int] = {}
-        self._tags: dict[tuple[str, ...], tuple[dict[str, str], frozenset[str]]] = {}
-        self._tag_keys: dict[str, str] = {}
-        self._places: dict[str, str] = {}
-
-    def phrases(self, texts: tuple[str, ...]) -> tuple[tuple[Phrase, ...], int]:
-        """The phrases with words, and an id shared by every list with the same phrases."""
-        found = self._phrases.get(texts)
-        if found is None:
-            phrases = tuple(p for p in map(phrase, texts) if p.words)
-            key = tuple(p.text for p in phrases)
-            found = self._phrases[texts] = (phrases, self._ids.setdefault(key, len(self._ids)))
-        return found
-
-    def tags(self, tags: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
-        """Normalised tag -> the first tag written so (empty ones left out), and the normalised tags."""
-        found = self._tags.get(tags)
-        if found is None:
-            keys = self._tag_keys
-            keyed: dict[str, str] = {}
-            for tag in tags:
-                key = keys.get(tag)
-                if key is None:
-                    key = keys[tag] = phrase(tag).key
-                if key and key not in keyed:
-                    keyed[key] = tag
-            found = self._tags[tags] = (keyed, frozenset(keyed))
-        return found
-
-    def place(self, location: str) -> str:
-        found = self._places.get(location)
-        if found is None:
-            found = self._places[location] = name_key(location)
-        return found
+def _introduced(shared: Insights) -> set[frozenset[str]]:
+    """`introduced_pairs` of `shared`'s intros (read only): the previous build's when its intros name the same
+    people, in the same order (kept on the Insights, as `intro_people` keeps its index)."""
+    found: tuple[tuple[Interaction, ...], set[frozenset[str]]] | None = shared.__dict__.get(_INTRODUCED)
+    if found is None:
+        intros = shared.intros
+        old = shared.previous.__dict__.get(_INTRODUCED) if shared.previous is not None else None
+        if old is not None and same_sequence(old[0], intros, ("people",)):
+            found = (intros, old[1])
+        else:
+            found = (intros, introduced_pairs(shared.vault, intros))
+        shared.__dict__[_INTRODUCED] = found
+    return found[1]
 
 
 def _and(items: list[str]) -> str:
@@ -307,7 +220,53 @@ def suggest_intros(
     shared: Insights | None = None,
 ) -> list[Suggestion]:
     """Intro suggestions, best first (score, then names). `for_person` (a path): only pairs including them."""
+    shared = Insights.reuse(shared, vault, today)
     pairing = _Pairing(vault, today, shared)
+    args = (for_person, limit, cap)
+    made = _Suggested(args, pairing.people, pairing.known, pairing.introduced, pairing.warm)
+    old = _suggested(shared.previous).get(args)
+    if old is not None and old.same_inputs(made):
+        made.chosen = old.chosen
+    else:
+        made.chosen = tuple(_suggest(pairing, for_person, limit, cap))
+    shared.__dict__[_SUGGESTED] = {**_suggested(shared), args: made}
+    return list(made.chosen)
+
+
+def _suggested(shared: Insights | None) -> dict[_Args, _Suggested]:
+    """What `suggest_intros` chose with `shared`, by its arguments."""
+    if shared is None:
+        return {}
+    found: dict[_Args, _Suggested] = shared.__dict__.get(_SUGGESTED, {})
+    return found
+
+
+@dataclass(slots=True, eq=False)
+class _Suggested:
+    """What `suggest_intros` chose from what (kept on the Insights: the next build's if nothing changed).
+
+    The choice depends only on these: the people's index (carried from build to build while the people are
+    unchanged in what it reads), who knows whom, the intros made (both carried alike), and warmth (by value:
+    it changes with the day and with every contact)."""
+
+    args: _Args
+    people: IntroPeople
+    known: Acquaintance
+    introduced: set[frozenset[str]]
+    warm: dict[str, float]
+    chosen: tuple[Suggestion, ...] = ()
+
+    def same_inputs(self, other: _Suggested) -> bool:
+        return (
+            self.args == other.args
+            and self.people is other.people
+            and self.known is other.known
+            and self.introduced is other.introduced
+            and (self.warm is other.warm or self.warm == other.warm)
+        )
+
+
+def _suggest(pairing: _Pairing, for_person: str | None, limit: int | None, cap: int) -> list[Suggestion]:
     if for_person is not None:
         candidates = pairing.candidates_for(for_person) if for_person in pairing.needs else set()
     else:
