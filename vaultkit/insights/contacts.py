@@ -7,6 +7,7 @@ last contact and the latest day of contact: "a contact after X, up to today" is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -53,16 +54,42 @@ class Contacts:
         return len(found)
 
 
+def _first_past(touches: tuple[Touch, ...], today: dt.date) -> int | None:
+    for n, touch in enumerate(touches):
+        if touch.date <= today:
+            return n
+    return None
+
+
 def contacts_as_of(vault: Vault, today: dt.date) -> Contacts:
     last: dict[str, Touch] = {}
     first_past: dict[str, int] = {}
     for person, touches in vault.touches.items():
-        for n, touch in enumerate(touches):
-            if touch.date <= today:
-                last[person] = touch
-                first_past[person] = n
-                break
+        if touches and touches[0].date <= today:  # the common case: no future-dated touch
+            last[person] = touches[0]
+            first_past[person] = 0
+            continue
+        n = _first_past(touches, today)
+        if n is not None:
+            last[person] = touches[n]
+            first_past[person] = n
     return Contacts(today, vault.touches, last, first_past)
+
+
+def contacts_patched(old: Contacts, vault: Vault, changed: Iterable[str]) -> Contacts:
+    """`contacts_as_of(vault, old.today)`, when only the touches of `changed` people differ from those `old`
+    summarises."""
+    last = dict(old.last)
+    first_past = dict(old.first_past)
+    for person in changed:
+        n = _first_past(vault.touches.get(person, ()), old.today)
+        if n is None:
+            last.pop(person, None)
+            first_past.pop(person, None)
+        else:
+            last[person] = vault.touches[person][n]
+            first_past[person] = n
+    return Contacts(old.today, vault.touches, last, first_past)
 
 
 def contacts_for(vault: Vault, today: dt.date, contacts: Contacts | None) -> Contacts:

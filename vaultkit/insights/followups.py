@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from vaultkit.insights.common import name_of
 from vaultkit.insights.contacts import Contacts, contacts_for
-from vaultkit.model import Touch, Vault
+from vaultkit.model import Interaction, Person, Task, Touch, Vault
 
 if TYPE_CHECKING:  # shared.py computes follow-ups with this module: no import back at runtime
     from vaultkit.insights.shared import Insights
+
+_DATE = attrgetter("date")
 
 PROMISE_HORIZON_DAYS = 7
 BIRTHDAY_HORIZON_DAYS = 14
@@ -86,25 +90,42 @@ class Agenda:
     drifting: tuple[Drifting, ...]
 
 
-def _snoozed(vault: Vault, path: str, today: dt.date) -> bool:
-    until = vault.people[path].snooze_until
-    return until is not None and today < until
+def follow_up_of(person: Person, today: dt.date, last: Mapping[str, Touch]) -> FollowUp | None:
+    """`person`'s item of `keep_in_touch` (`last`: `Contacts.last`), None when they are not due."""
+    cadence = person.cadence
+    if cadence is None:
+        return None
+    until = person.snooze_until
+    if until is not None and today < until:
+        return None
+    touch = last.get(person.path)
+    if touch is None:
+        return FollowUp(person.path, str(cadence), None, None, None)
+    due = cadence.after(touch.date)
+    if due <= today:
+        return FollowUp(person.path, str(cadence), due, touch, (today - due).days)
+    return None
+
+
+def follow_up_order(vault: Vault) -> Callable[[FollowUp], tuple[bool, int, str, str]]:
+    """`keep_in_touch`'s order as one sort key: the overdue, most overdue first, then the never contacted;
+    each by name (people sorted by path: ties in the order of `Vault.people`)."""
+
+    def key(f: FollowUp) -> tuple[bool, int, str, str]:
+        return (f.days_overdue is None, -(f.days_overdue or 0), name_of(vault, f.person).casefold(), f.person)
+
+    return key
 
 
 def keep_in_touch(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[FollowUp]:
     """People with a cadence whose last contact + cadence is today or earlier, most overdue first."""
     last = contacts_for(vault, today, contacts).last
     found: list[FollowUp] = []
-    for path, person in vault.people.items():
-        if person.cadence is None or _snoozed(vault, path, today):
-            continue
-        touch = last.get(path)
-        if touch is None:
-            found.append(FollowUp(path, str(person.cadence), None, None, None))
-            continue
-        due = person.cadence.after(touch.date)
-        if due <= today:
-            found.append(FollowUp(path, str(person.cadence), due, touch, (today - due).days))
+    for person in vault.people.values():
+        if person.cadence is not None:
+            item = follow_up_of(person, today, last)
+            if item is not None:
+                found.append(item)
     never = sorted((f for f in found if f.never_contacted), key=lambda f: name_of(vault, f.person).casefold())
     overdue = sorted(
         (f for f in found if not f.never_contacted),
@@ -113,39 +134,75 @@ def keep_in_touch(vault: Vault, today: dt.date, contacts: Contacts | None = None
     return overdue + never
 
 
-def promises(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[Promise]:
-    """Open tasks due within a week or overdue, and interactions' follow-up dates not yet acted on."""
-    last = contacts_for(vault, today, contacts).last
+def promise_order(p: Promise) -> tuple[dt.date, str, int]:
+    return (p.due, p.path, p.line or 0)
+
+
+def task_promises(tasks: Iterable[Task], today: dt.date) -> list[Promise]:
+    """Of `tasks`, the open ones due within a week or overdue, as promises, in their order."""
     horizon = today + dt.timedelta(days=PROMISE_HORIZON_DAYS)
     found = [
         Promise(t.text, t.due, t.people, t.path, t.line, "task")
-        for t in vault.tasks
+        for t in tasks
         if t.due is not None and t.due <= horizon and t.is_open
     ]
-    for i in vault.interactions:
-        if i.follow_up is None or i.follow_up > horizon:
-            continue
-        since = i.date or i.follow_up
-        for p in i.people:
-            touch = last.get(p)
-            if touch is not None and touch.date > since:
-                break  # got back to them after this interaction
-        else:
-            text = f"Follow up: {i.name}"
-            found.append(Promise(text, i.follow_up, i.people, i.path, i.follow_up_line, "follow_up"))
-    return sorted(found, key=lambda p: (p.due, p.path, p.line or 0))
+    return found
+
+
+def follow_up_candidates(vault: Vault, today: dt.date) -> list[Interaction]:
+    """Interactions whose follow-up date is within a week or past, in the vault's order."""
+    horizon = today + dt.timedelta(days=PROMISE_HORIZON_DAYS)
+    return [i for i in vault.interactions if i.follow_up is not None and i.follow_up <= horizon]
+
+
+def follow_up_open(i: Interaction, last: Mapping[str, Touch]) -> bool:
+    """Whether nobody in `i` has been contacted since it (`last`: `Contacts.last`)."""
+    since = i.date or i.follow_up
+    assert since is not None
+    for p in i.people:
+        touch = last.get(p)
+        if touch is not None and touch.date > since:
+            return False  # got back to them after this interaction
+    return True
+
+
+def follow_up_promise(i: Interaction) -> Promise:
+    assert i.follow_up is not None
+    return Promise(f"Follow up: {i.name}", i.follow_up, i.people, i.path, i.follow_up_line, "follow_up")
+
+
+def promises(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[Promise]:
+    """Open tasks due within a week or overdue, and interactions' follow-up dates not yet acted on."""
+    last = contacts_for(vault, today, contacts).last
+    found = task_promises(vault.tasks, today)
+    found += [follow_up_promise(i) for i in follow_up_candidates(vault, today) if follow_up_open(i, last)]
+    found.sort(key=promise_order)
+    return found
+
+
+def birthday_of(person: Person, today: dt.date) -> BirthdayItem | None:
+    """`person`'s item of `birthdays`, None when their birthday is not within two weeks."""
+    birthday = person.birthday
+    if birthday is None:
+        return None
+    day = birthday.next_on_or_after(today)
+    if day > today + dt.timedelta(days=BIRTHDAY_HORIZON_DAYS):
+        return None
+    return BirthdayItem(person.path, day, day.year - birthday.year if birthday.year else None)
+
+
+def birthday_order(vault: Vault) -> Callable[[BirthdayItem], tuple[dt.date, str, str]]:
+    """`birthdays`' order as one sort key (people sorted by path: ties in the order of `Vault.people`)."""
+    return lambda b: (b.date, name_of(vault, b.person).casefold(), b.person)
 
 
 def birthdays(vault: Vault, today: dt.date) -> list[BirthdayItem]:
-    horizon = today + dt.timedelta(days=BIRTHDAY_HORIZON_DAYS)
     found = []
-    for path, person in vault.people.items():
-        if person.birthday is None:
-            continue
-        day = person.birthday.next_on_or_after(today)
-        if day <= horizon:
-            age = day.year - person.birthday.year if person.birthday.year else None
-            found.append(BirthdayItem(path, day, age))
+    for person in vault.people.values():
+        if person.birthday is not None:
+            item = birthday_of(person, today)
+            if item is not None:
+                found.append(item)
     return sorted(found, key=lambda b: (b.date, name_of(vault, b.person).casefold()))
 
 
@@ -191,6 +248,36 @@ def _median(values: list[int]) -> float:
     return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
+def drift_of(known: Contacts, person: Person, today: dt.date) -> Drifting | None:
+    """`person`'s item of `drifting` (were they not skipped), None when they are not drifting away."""
+    path = person.path
+    touch = known.last.get(path)
+    if touch is None:
+        return None
+    silent = (today - touch.date).days  # the last contact is the latest day of contact
+    if silent < DRIFT_MIN_SILENCE_DAYS:
+        return None
+    until = person.snooze_until
+    if until is not None and today < until:
+        return None
+    touches = known.touches[path]
+    start = known.first_past[path]
+    if len(touches) - start < DRIFT_MIN_CONTACTS:  # fewer touches than the days needed
+        return None
+    days = list(dict.fromkeys(map(_DATE, touches[start:])))  # distinct, newest first (touches are)
+    if len(days) < DRIFT_MIN_CONTACTS:
+        return None
+    usual = _median([(a - b).days for a, b in itertools.pairwise(days)])
+    if silent > DRIFT_FACTOR * usual:
+        return Drifting(path, touch, round(usual), silent)
+    return None
+
+
+def drift_order(vault: Vault) -> Callable[[Drifting], tuple[float, str, str]]:
+    """`drifting`'s order as one sort key (people sorted by path: ties in the order of `Vault.people`)."""
+    return lambda d: (-d.silent_days / max(d.usual_gap_days, 1), name_of(vault, d.person), d.person)
+
+
 def drifting(
     vault: Vault, today: dt.date, skip: set[str], contacts: Contacts | None = None
 ) -> list[Drifting]:
@@ -198,19 +285,11 @@ def drifting(
     known = contacts_for(vault, today, contacts)
     last = known.last
     found = []
-    for path in vault.people:
-        touch = last.get(path)
-        if touch is None or path in skip:
-            continue
-        silent = (today - touch.date).days  # the last contact is the latest day of contact
-        if silent < DRIFT_MIN_SILENCE_DAYS or _snoozed(vault, path, today):
-            continue
-        days = known.days(path)
-        if len(days) < DRIFT_MIN_CONTACTS:
-            continue
-        usual = _median([(b - a).days for a, b in itertools.pairwise(days)])
-        if silent > DRIFT_FACTOR * usual:
-            found.append(Drifting(path, touch, round(usual), silent))
+    for path, person in vault.people.items():
+        if path in last and path not in skip:
+            item = drift_of(known, person, today)
+            if item is not None:
+                found.append(item)
     return sorted(found, key=lambda d: (-d.silent_days / max(d.usual_gap_days, 1), name_of(vault, d.person)))
 
 
@@ -219,15 +298,17 @@ def compute_agenda(vault: Vault, today: dt.date, shared: Insights | None = None)
     if shared is not None and shared.vault is vault and shared.today == today:
         known = shared.contacts
         follow, drift = shared.follow_ups, shared.drifting
+        tasks, born = shared.promised.all, shared.birthdays
     else:
         known = contacts_for(vault, today, None)
         follow = tuple(keep_in_touch(vault, today, known))
         drift = tuple(drifting(vault, today, {f.person for f in follow}, known))
+        tasks, born = tuple(promises(vault, today, known)), tuple(birthdays(vault, today))
     return Agenda(
         today=today,
         follow_ups=follow,
-        tasks=tuple(promises(vault, today, known)),
-        birthdays=tuple(birthdays(vault, today)),
+        tasks=tasks,
+        birthdays=born,
         congratulate=tuple(congratulate(vault, today, known)),
         after_events=tuple(after_events(vault, today, known)),
         drifting=drift,

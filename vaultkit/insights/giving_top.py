@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
 
 from vaultkit.insights.acquainted import INTRO_KIND
+from vaultkit.insights.carry_people import FEW_WINDOW
 from vaultkit.insights.giving import OWE_BACK_DAYS, Help, OweBack, ResourceShare, resources_to_share
 from vaultkit.insights.shared import Insights
 from vaultkit.model import Interaction, Person, Vault
+from vaultkit.model.assemble import interaction_order
 
 _DATE = attrgetter("date")
 _PEOPLE = attrgetter("people")
@@ -55,6 +58,46 @@ def giving_top(
     vault: Vault, today: dt.date, reciprocity_top: int, owe_back_top: int, shared: Insights | None = None
 ) -> GivingTop:
     """`giving()`, its lists cut to `reciprocity_top` and `owe_back_top` rows, with their full lengths."""
+    head = None
+    if shared is not None and shared.vault is vault and shared.today == today:
+        head = _carried_head(shared, reciprocity_top, owe_back_top)
+    if head is None:
+        head = _head(vault, today, reciprocity_top, owe_back_top)
+    if shared is not None and shared.vault is vault and shared.today == today:
+        shared.__dict__[_HEAD] = head
+    return GivingTop(
+        today,
+        head.reciprocity,
+        head.reciprocity_count,
+        head.owe_back,
+        head.owe_back_count,
+        tuple(resources_to_share(vault, today, shared=shared)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """`GivingTop` but its resources: what only the interactions, who is a person (and their names) and
+    today decide; with what the next build needs to patch it."""
+
+    reciprocity_top: int
+    owe_back_top: int
+    reciprocity: tuple[HelpTotals, ...]
+    reciprocity_count: int
+    owe_back: tuple[OweBack, ...]
+    owe_back_count: int
+    helping: list[Interaction]  # the interactions with help items up to today, in the vault's order
+    helped: Counter[str]  # person -> how many of `helping` give them items (`_helped`: those above 0)
+
+
+_HEAD = "carry_giving_top"  # where an Insights keeps its `_Head`
+
+
+def _is_helping(i: Interaction, today: dt.date) -> bool:
+    return bool(i.gave or i.received or i.kind == INTRO_KIND) and i.date is not None and i.date <= today
+
+
+def _head(vault: Vault, today: dt.date, reciprocity_top: int, owe_back_top: int) -> _Head:
     everyone = vault.people
     helping = [
         i
@@ -63,13 +106,87 @@ def giving_top(
     ]
     helping.sort(key=_DATE)  # the vault keeps them by date already: this only checks
     owed = _owe_back(everyone, helping, today)
-    return GivingTop(
-        today,
+    helped = _helped_counts(everyone, helping)
+    return _Head(
+        reciprocity_top,
+        owe_back_top,
         tuple(_first_rows(everyone, helping, reciprocity_top)),
-        len(_helped(everyone, helping)),
+        sum(1 for p in helped if p in everyone),
         tuple(owed[:owe_back_top]),
         len(owed),
-        tuple(resources_to_share(vault, today, shared=shared)),
+        helping,
+        helped,
+    )
+
+
+def _carried_head(shared: Insights, reciprocity_top: int, owe_back_top: int) -> _Head | None:
+    """The previous build's `_Head`, patched for the interactions that changed, when the day is the same and
+    the people are the same paths with the same names."""
+    carried = shared.carried(_HEAD)
+    if carried is None:
+        return None
+    assert shared.previous is not None
+    old = shared.previous.__dict__[_HEAD]
+    if not isinstance(old, _Head) or (old.reciprocity_top, old.owe_back_top) != (
+        reciprocity_top,
+        owe_back_top,
+    ):
+        return None
+    before, now = carried.vault.people, shared.vault.people
+    if any(before[p].name != now[p].name for p in carried.changed if p in now):
+        return None
+    if carried.vault.interactions is shared.vault.interactions:
+        return old
+    return _patched_head(old, shared, carried.vault.interactions)
+
+
+def _patched_head(old: _Head, shared: Insights, before: Sequence[Interaction]) -> _Head | None:
+    """`_head` of `shared`'s vault from `old` (that of the previous build's vault, interactions `before`) when
+    few interactions differ; else None."""
+    lo, old_hi, new_hi = shared.window("interactions")
+    if (old_hi - lo) + (new_hi - lo) > FEW_WINDOW:
+        return None
+    everyone, today, helping = shared.vault.people, shared.today, old.helping
+    # the stretch of `helping` from before[lo:old_hi] (ordered as the vault: by date, then path)
+    start = (
+        bisect.bisect_left(helping, interaction_order(before[lo]), key=interaction_order)
+        if lo < len(before)
+        else len(helping)
+    )
+    end = (
+        bisect.bisect_left(helping, interaction_order(before[old_hi]), key=interaction_order)
+        if old_hi < len(before)
+        else len(helping)
+    )
+    middle = [i for i in shared.vault.interactions[lo:new_hi] if _is_helping(i, today)]
+    was = helping[start:end]
+    if not was and not middle:
+        return old
+    helping = [*helping[:start], *middle, *helping[end:]]
+    helped = Counter(old.helped)
+    touched: set[str] = set()
+    for sign, items in ((-1, was), (1, middle)):
+        for i in items:
+            for p in _helped_by(everyone, i):
+                helped[p] += sign
+                touched.add(p)
+    count = old.reciprocity_count
+    count += sum((helped[p] > 0) - (old.helped[p] > 0) for p in touched if p in everyone)
+    first = today - dt.timedelta(days=OWE_BACK_DAYS)
+    if all(i.date is not None and i.date < first for i in (*was, *middle)):
+        owe_back, owe_back_count = old.owe_back, old.owe_back_count  # owing back looks at later days only
+    else:
+        owed = _owe_back(everyone, helping, today)
+        owe_back, owe_back_count = tuple(owed[: old.owe_back_top]), len(owed)
+    return _Head(
+        old.reciprocity_top,
+        old.owe_back_top,
+        tuple(_first_rows(everyone, helping, old.reciprocity_top)),
+        count,
+        owe_back,
+        owe_back_count,
+        helping,
+        helped,
     )
 
 
@@ -88,13 +205,21 @@ def _items(everyone: dict[str, Person], i: Interaction, person: str, present: li
     return found
 
 
-def _helped(everyone: dict[str, Person], helping: list[Interaction]) -> set[str]:
-    """Everyone with at least one help item."""
-    given_or_received = [i for i in helping if i.gave or i.received]  # every person named has items
-    found = set(chain.from_iterable(map(_PEOPLE, given_or_received)))
-    found.intersection_update(everyone.keys())
+def _helped_by(everyone: dict[str, Person], i: Interaction) -> Iterable[str]:
+    """Who `i` (one of `helping`) gives help items, as `_helped_counts` counts them."""
+    if i.gave or i.received:
+        return i.people  # everyone named has items (only people of the vault are counted)
+    present = _present(everyone, i)
+    return present if len(present) > 1 else ()  # an intro alone: items when it names two people of the vault
+
+
+def _helped_counts(everyone: dict[str, Person], helping: list[Interaction]) -> Counter[str]:
+    """Per person named, how many of `helping` give them help items (`_helped_by`): everyone of the vault
+    counted has at least one."""
+    given_or_received = [i for i in helping if i.gave or i.received]
+    found = Counter(chain.from_iterable(map(_PEOPLE, given_or_received)))
     for i in helping:
-        if not (i.gave or i.received):  # an intro alone: items when it names two people of the vault
+        if not (i.gave or i.received):
             present = _present(everyone, i)
             if len(present) > 1:
                 found.update(present)

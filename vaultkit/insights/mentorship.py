@@ -13,10 +13,13 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
+from vaultkit.insights.carry_people import patch_sorted
 from vaultkit.insights.common import name_of
 from vaultkit.insights.contacts import Contacts, contacts_for
 from vaultkit.insights.matching import PhraseIndex, match, phrase
@@ -27,6 +30,8 @@ from vaultkit.values import Cadence
 
 DEFAULT_CADENCE = Cadence(months=1, label="monthly")
 MAX_MATCHES = 20
+
+_person = attrgetter("person")
 
 Role = Literal["mentor", "mentee"]
 
@@ -94,8 +99,12 @@ def _mentoring(person: Person, role: Role, today: dt.date, contacts: Contacts) -
     return Mentoring(person.path, role, since, goals, str(cadence), touch, due, (today - due).days)
 
 
+def _urgency(vault: Vault) -> Callable[[Mentoring], tuple[int, str, str]]:
+    return lambda m: (-m.days_overdue, name_of(vault, m.person).casefold(), m.person)
+
+
 def _by_urgency(vault: Vault, items: Iterable[Mentoring]) -> list[Mentoring]:
-    return sorted(items, key=lambda m: (-m.days_overdue, name_of(vault, m.person).casefold(), m.person))
+    return sorted(items, key=_urgency(vault))
 
 
 def mentors(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[Mentoring]:
@@ -112,14 +121,19 @@ def mentees(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> l
     return _by_urgency(vault, found)
 
 
-def _matches(
+def _match_order(vault: Vault) -> Callable[[GoalMatch], tuple[float, int, str, str]]:
+    return lambda g: (-g.warmth, -len(g.words), name_of(vault, g.person).casefold(), g.person)
+
+
+def _ranked(
     vault: Vault,
     mine: Iterable[str],
     theirs: dict[str, tuple[str, ...]],
-    skip: set[str],
-    limit: int,
+    skip: AbstractSet[str],
     warm: dict[str, float],
 ) -> list[GoalMatch]:
+    """Everyone in `theirs` (but `skip`) with a text matching one of `mine`: their best match (the most
+    words; the first one on ties), warmest first."""
     index = PhraseIndex()
     for path, texts in theirs.items():
         if path not in skip:
@@ -135,22 +149,33 @@ def _matches(
                 if old is None or len(m.words) > len(old.words):
                     best[path] = GoalMatch(path, text, their_text, m.words, 0.0)
     found = [GoalMatch(g.person, g.mine, g.theirs, g.words, warm[g.person]) for g in best.values()]
-    found.sort(key=lambda g: (-g.warmth, -len(g.words), name_of(vault, g.person).casefold(), g.person))
-    return found[:limit]
+    found.sort(key=_match_order(vault))
+    return found
+
+
+def _matches(
+    vault: Vault,
+    mine: Iterable[str],
+    theirs: dict[str, tuple[str, ...]],
+    skip: AbstractSet[str],
+    limit: int,
+    warm: dict[str, float],
+) -> list[GoalMatch]:
+    return _ranked(vault, mine, theirs, skip, warm)[:limit]
 
 
 def potential_mentors(
     vault: Vault, today: dt.date, limit: int = MAX_MATCHES, shared: Insights | None = None
 ) -> list[GoalMatch]:
     """People whose offers match my goals and who do not mentor me yet, warmest first."""
+    shared = Insights.reuse(shared, vault, today)
     mine = {p.path for p in vault.people.values() if _is_mentor(p)}
-    return _potential_mentors(vault, Insights.reuse(shared, vault, today), mine, limit)
-
-
-def _potential_mentors(vault: Vault, shared: Insights, mine: set[str], limit: int) -> list[GoalMatch]:
-    skip = mine if shared.me is None else {*mine, shared.me}
     offers = {path: p.offers for path, p in vault.people.items() if p.offers}
-    return _matches(vault, vault.me.goals, offers, skip, limit, shared.warmth)
+    return _matches(vault, vault.me.goals, offers, _skip(mine, shared.me), limit, shared.warmth)
+
+
+def _skip(mine: set[str], me: str | None) -> set[str]:
+    return mine if me is None else {*mine, me}
 
 
 def could_help(
@@ -163,16 +188,97 @@ def could_help(
     return _matches(vault, vault.me.offers, needs, {me} if me else set(), limit, shared.warmth)
 
 
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    """A build's whole lists (`mentorship` cuts the matches), for the next build to patch."""
+
+    me: str | None
+    mentors: Sequence[Mentoring]
+    mentees: Sequence[Mentoring]
+    potential: Sequence[GoalMatch]  # every potential mentor, in `_match_order`
+    could_help: Sequence[GoalMatch]
+
+
+_LISTS = "carry_mentorship"  # where an Insights keeps its `_Lists`
+
+
+def _lists(vault: Vault, today: dt.date, shared: Insights) -> _Lists:
+    known, me, warm = shared.contacts, shared.me, shared.warmth
+    found = _Lists(
+        me,
+        mentors(vault, today, known),
+        mentees(vault, today, known),
+        _ranked(
+            vault,
+            vault.me.goals,
+            {path: p.offers for path, p in vault.people.items() if p.offers},
+            _skip({p.path for p in vault.people.values() if _is_mentor(p)}, me),
+            warm,
+        ),
+        _ranked(
+            vault,
+            vault.me.offers,
+            {path: p.needs for path, p in vault.people.items() if p.needs},
+            _skip(set(), me),
+            warm,
+        ),
+    )
+    return found
+
+
+def _patched(
+    vault: Vault, today: dt.date, shared: Insights, old: _Lists, changed: AbstractSet[str]
+) -> _Lists:
+    """`_lists`, from the previous build's of the same day, people and `[me]` (only `changed` people
+    differ)."""
+    known, me, warm = shared.contacts, shared.me, shared.warmth
+    people = {p: vault.people[p] for p in sorted(changed) if p in vault.people}
+    mine = [_mentoring(p, "mentor", today, known) for p in people.values() if _is_mentor(p)]
+    theirs = [_mentoring(p, "mentee", today, known) for p in people.values() if _has(p, "mentee")]
+    offers = {path: p.offers for path, p in people.items() if p.offers}
+    skip = _skip({p.path for p in people.values() if _is_mentor(p)}, me)
+    needs = {path: p.needs for path, p in people.items() if p.needs}
+    urgency, order = _urgency(vault), _match_order(vault)
+    return _Lists(
+        me,
+        patch_sorted(old.mentors, changed, mine, _person, urgency),
+        patch_sorted(old.mentees, changed, theirs, _person, urgency),
+        patch_sorted(
+            old.potential, changed, _ranked(vault, vault.me.goals, offers, skip, warm), _person, order
+        ),
+        patch_sorted(
+            old.could_help,
+            changed,
+            _ranked(vault, vault.me.offers, needs, _skip(set(), me), warm),
+            _person,
+            order,
+        ),
+    )
+
+
 def mentorship(vault: Vault, today: dt.date, shared: Insights | None = None) -> MentorshipReport:
     shared = Insights.reuse(shared, vault, today)
-    mine = mentors(vault, today, shared.contacts)
+    lists = shared.__dict__.get(_LISTS)
+    if not isinstance(lists, _Lists):
+        old = shared.previous.__dict__.get(_LISTS) if shared.previous is not None else None
+        carried = shared.carried(_LISTS)
+        if (
+            isinstance(old, _Lists)
+            and carried is not None
+            and carried.vault.me == vault.me
+            and old.me == shared.me
+        ):
+            lists = _patched(vault, today, shared, old, carried.changed)
+        else:
+            lists = _lists(vault, today, shared)
+        shared.__dict__[_LISTS] = lists
     return MentorshipReport(
         today=today,
-        mentors=tuple(mine),
-        mentees=tuple(mentees(vault, today, shared.contacts)),
-        updates_owed=tuple(m for m in mine if m.days_overdue >= 0),
-        potential_mentors=tuple(_potential_mentors(vault, shared, {m.person for m in mine}, MAX_MATCHES)),
-        could_help=tuple(could_help(vault, today, shared=shared)),
+        mentors=tuple(lists.mentors),
+        mentees=tuple(lists.mentees),
+        updates_owed=tuple(m for m in lists.mentors if m.days_overdue >= 0),
+        potential_mentors=tuple(lists.potential[:MAX_MATCHES]),
+        could_help=tuple(lists.could_help[:MAX_MATCHES]),
     )
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, combinations
 from operator import attrgetter
 
+from vaultkit.insights.carry_people import FEW_WINDOW
 from vaultkit.insights.common import name_of
 from vaultkit.insights.shared import Insights
 from vaultkit.model import Person, Vault
@@ -173,6 +175,77 @@ def _per_month(vault: Vault, today: dt.date) -> tuple[Counter[str], int]:
     return per_month, this_year
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What `network` computes over every person or interaction, for the next build to carry over."""
+
+    me: str | None
+    labels: tuple[Counter[str], Counter[str], dict[str, tuple[str, str | None]]]  # `_label_counts`
+    per_month: tuple[Counter[str], int]  # `_per_month`
+    near: list[Person]  # the `closest` warmest people
+    closest: int
+
+
+_PARTS = "carry_network"  # where an Insights keeps its `_Parts`
+_LABEL_FIELDS = ("name", "org", "org_path", "tags")
+
+
+def _parts(vault: Vault, today: dt.date, closest: int, shared: Insights, people: list[Person]) -> _Parts:
+    """`_Parts`, from the previous build's where their inputs are the same."""
+    me, warm = shared.me, shared.warmth
+    previous, changed = shared.previous, shared.changed
+    old = previous.__dict__.get(_PARTS) if previous is not None else None
+    if not isinstance(old, _Parts) or old.me != me or previous is None or changed is None:
+        old = None
+    labels = per_month = near = None
+    if old is not None and previous is not None and changed is not None:
+        before, now = previous.vault.people, vault.people
+        get = attrgetter(*_LABEL_FIELDS)
+        if all(get(before[p]) == get(now[p]) for p in changed if p in now):
+            labels = old.labels
+        if previous.today == today:
+            per_month = _per_month_patched(old.per_month, shared, today)
+            if old.closest == closest and changed.isdisjoint(p.path for p in old.near):
+                # the warmest are the same but for changed people
+                again = [now[p] for p in sorted(changed) if p in now and p != me and warm[p] > 0]
+                near = _nearest([now[p.path] for p in old.near] + again, warm, closest)
+    return _Parts(
+        me,
+        labels or _label_counts(vault, people),
+        per_month or _per_month(vault, today),
+        near if near is not None else _nearest((p for p in people if warm[p.path] > 0), warm, closest),
+        closest,
+    )
+
+
+def _per_month_patched(
+    old: tuple[Counter[str], int], shared: Insights, today: dt.date
+) -> tuple[Counter[str], int] | None:
+    """`_per_month` of `shared`'s vault, from `old` (that of the previous build's, for the same day) when few
+    interactions differ."""
+    assert shared.previous is not None
+    before, now = shared.previous.vault.interactions, shared.vault.interactions
+    if before is now:
+        return old
+    lo, old_hi, new_hi = shared.window("interactions")
+    if (old_hi - lo) + (new_hi - lo) > FEW_WINDOW:
+        return None
+    per_month, this_year = Counter(old[0]), old[1]
+    for sign, items in ((-1, before[lo:old_hi]), (1, now[lo:new_hi])):
+        for i in items:
+            day = i.date
+            if day is not None and day <= today:
+                per_month[_month(day)] += sign
+                this_year += sign * (day.year == today.year)
+    for month in [m for m, n in per_month.items() if n <= 0]:
+        del per_month[month]  # as if counted again: months with interactions only
+    return per_month, this_year
+
+
+def _nearest(people: Iterable[Person], warm: dict[str, float], closest: int) -> list[Person]:
+    return heapq.nsmallest(closest, people, key=lambda p: (-warm[p.path], p.name.casefold(), p.path))
+
+
 def network(
     vault: Vault,
     today: dt.date,
@@ -183,17 +256,18 @@ def network(
     shared = Insights.reuse(shared, vault, today)
     me = shared.me
     people = [p for path, p in vault.people.items() if path != me]
-    org_count, tag_count, labels = _label_counts(vault, people)
+    parts = _parts(vault, today, closest, shared, people)
+    shared.__dict__[_PARTS] = parts
+    org_count, tag_count, labels = parts.labels
     snoozed = {p.path for p in people if p.snooze_until is not None and today < p.snooze_until}
     with_cadence = [p.path for p in people if p.cadence is not None and p.path not in snoozed]
     due = {f.person for f in shared.follow_ups}
-    per_month, this_year = _per_month(vault, today)
+    per_month, this_year = parts.per_month
     first = add_months(today.replace(day=1), -(MONTHS - 1))
     monthly = [_month(add_months(first, k)) for k in range(MONTHS)]
     busiest = sorted(per_month.items(), key=lambda kv: (-kv[1], kv[0]))[:BUSIEST]
     warm = shared.warmth
-    contacted = (p for p in people if warm[p.path] > 0)
-    near = heapq.nsmallest(closest, contacted, key=lambda p: (-warm[p.path], p.name.casefold(), p.path))
+    near = parts.near
     known = shared.known
     links = [(a.path, b.path) for a, b in combinations(near, 2) if known.knows(a.path, b.path)]
     return Network(

@@ -8,6 +8,14 @@ report pay nothing extra. The answers are shared: callers must not change them.
 `previous` is the Insights of the build before (the watch keeps it): an answer whose inputs are the same
 objects, or equal, in both vaults is taken from it rather than computed again (see `carry`). A build that is
 done calls `settle()`, which drops `previous` so that builds do not chain up in memory.
+
+Most answers are patched rather than taken whole: `changed` names the people whose record or touches are
+new objects (after one note was saved, a handful), and per-person answers of the previous build of the same
+day are patched for them only (`carry_people`, `followups_carry`). `window` finds the stretch of a sorted
+tuple (`Vault.interactions`, `Vault.tasks`) that differs, for answers made from those (`followups_promised`,
+giving_top.py, network.py). Modules keep what the next build needs to patch their answers in the Insights'
+`__dict__` under a key of their own (for instance "carry_mentorship"): `carried(key)` says whether the
+previous build's can be used. Anything dated is computed again when the day changes.
 """
 
 from __future__ import annotations
@@ -15,11 +23,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from vaultkit.insights.acquainted import Acquaintance, acquaintance, intro_interactions, my_note
-from vaultkit.insights.contacts import Contacts, contacts_as_of
-from vaultkit.insights.followups import Drifting, FollowUp, drifting, keep_in_touch
-from vaultkit.insights.warmth import warmth_map
+from vaultkit.insights.acquainted import (
+    INTRO_KIND,
+    Acquaintance,
+    acquaintance,
+    carried_acquaintance,
+    intro_interactions,
+    my_note,
+)
+from vaultkit.insights.carry_people import changed_people, changed_window, patched_interactions
+from vaultkit.insights.contacts import Contacts, contacts_as_of, contacts_patched
+from vaultkit.insights.followups import BirthdayItem, Drifting, FollowUp
+from vaultkit.insights.followups_carry import Carried, carried_birthdays, carried_drifting, carried_follow_ups
+from vaultkit.insights.followups_promised import Promised, promised
+from vaultkit.insights.warmth import warmth_map, warmth_patched
 from vaultkit.model import Interaction, Vault
 
 
@@ -30,6 +49,7 @@ class Insights:
     vault: Vault
     today: dt.date
     previous: Insights | None = field(default=None, repr=False)
+    _windows: dict[str, tuple[int, int, int]] = field(default_factory=dict, repr=False)
 
     def settle(self) -> None:
         """The build is done: forget the previous build's answers (everything needed was taken from them)."""
@@ -43,34 +63,115 @@ class Insights:
         return Insights(vault, today)
 
     @cached_property
+    def changed(self) -> frozenset[str] | None:
+        """The people whose record or touches are not the same objects as in the previous build's vault (see
+        `changed_people`): only their per-person answers can differ. None when there is nothing to compare."""
+        previous = self.previous
+        return None if previous is None else changed_people(previous.vault, self.vault)
+
+    def carried(self, name: str) -> Carried | None:
+        """What answer `name` of the previous build needs to be patched into this build's, when that build was
+        for the same day, computed it, and had the same people (see `changed`)."""
+        previous = self.previous
+        if previous is None or previous.today != self.today or name not in previous.__dict__:
+            return None
+        changed = self.changed
+        return None if changed is None else Carried(previous.vault, changed, self.window)
+
+    def window(self, name: str) -> tuple[int, int, int]:
+        """`changed_window` of the previous build's `Vault.<name>` (a tuple) and this build's: where they
+        differ. Only when there is a previous build."""
+        found = self._windows.get(name)
+        if found is None:
+            assert self.previous is not None
+            before, now = getattr(self.previous.vault, name), getattr(self.vault, name)
+            found = self._windows[name] = changed_window(before, now)
+        return found
+
+    def _previous(self, name: str) -> Any:
+        """The previous build's answer `name` (None when there is none)."""
+        return None if self.previous is None else self.previous.__dict__.get(name)
+
+    @cached_property
     def contacts(self) -> Contacts:
+        carried = self.carried("contacts")
+        if carried is not None:
+            return contacts_patched(self._previous("contacts"), self.vault, carried.changed)
         return contacts_as_of(self.vault, self.today)
 
     @cached_property
     def warmth(self) -> dict[str, float]:
         """Everyone's warmth, by path."""
+        carried = self.carried("warmth")
+        if carried is not None:
+            return warmth_patched(
+                self._previous("warmth"), self.vault, self.today, self.contacts, carried.changed
+            )
         return warmth_map(self.vault, self.today, self.contacts)
 
     @cached_property
     def known(self) -> Acquaintance:
+        prev = self.previous
+        if prev is not None and "known" in prev.__dict__:
+            carried = carried_acquaintance(prev.vault, prev.known, self.vault)
+            if carried is not None:
+                return carried
         return acquaintance(self.vault)
 
     @cached_property
     def me(self) -> str | None:
+        previous, changed = self.previous, self.changed
+        if (
+            previous is not None
+            and changed is not None
+            and "me" in previous.__dict__
+            and previous.vault.me.name == self.vault.me.name
+        ):
+            old, new = previous.vault.people, self.vault.people
+            if all(
+                old[p].aliases == new[p].aliases and old[p].name == new[p].name for p in changed if p in new
+            ):
+                return previous.me  # same people paths, names and aliases
         return my_note(self.vault)
 
     @cached_property
     def intros(self) -> tuple[Interaction, ...]:
         """The intro interactions (`kind: intro`)."""
+        previous = self.previous
+        if previous is not None and "intros" in previous.__dict__:
+            before, now = previous.vault.interactions, self.vault.interactions
+            if before is now:
+                return previous.intros
+            found = patched_interactions(previous.intros, before, now, self.window("interactions"), _is_intro)
+            if found is not None:
+                return tuple(found)
         return tuple(intro_interactions(self.vault))
 
     @cached_property
     def follow_ups(self) -> tuple[FollowUp, ...]:
         """`keep_in_touch`: who is due, most overdue first."""
-        return tuple(keep_in_touch(self.vault, self.today, self.contacts))
+        old = self._previous("follow_ups")
+        return carried_follow_ups(old, self.vault, self.today, self.contacts, self.carried("follow_ups"))
 
     @cached_property
     def drifting(self) -> tuple[Drifting, ...]:
         """`drifting`, leaving out the people already due in `follow_ups`."""
         skip = {f.person for f in self.follow_ups}
-        return tuple(drifting(self.vault, self.today, skip, self.contacts))
+        old = self._previous("drifting")
+        return carried_drifting(old, self.vault, self.today, self.contacts, skip, self.carried("drifting"))
+
+    @cached_property
+    def promised(self) -> Promised:
+        """`promises`, with the parts the next build can carry over."""
+        old = self._previous("promised")
+        return promised(self.vault, self.today, self.contacts.last, old, self.carried("promised"))
+
+    @cached_property
+    def birthdays(self) -> tuple[BirthdayItem, ...]:
+        return carried_birthdays(
+            self._previous("birthdays"), self.vault, self.today, self.carried("birthdays")
+        )
+
+
+def _is_intro(i: Interaction) -> bool:
+    return i.kind == INTRO_KIND  # as `intro_interactions`

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 from vaultkit.insights.contacts import Contacts, contacts_for
 from vaultkit.model import Vault
@@ -57,6 +58,22 @@ def warmth_map(vault: Vault, today: dt.date, contacts: Contacts | None = None) -
         if score is None:
             score = scores[key] = _score(*key)
         found[path] = score
+    return found
+
+
+def warmth_patched(
+    old: dict[str, float], vault: Vault, today: dt.date, known: Contacts, changed: Iterable[str]
+) -> dict[str, float]:
+    """`warmth_map(vault, today, known)`, when `old` is it for the same people paths and day, and only the
+    touches of `changed` people differ."""
+    found = dict(old)
+    start = today - dt.timedelta(days=FREQUENCY_WINDOW_DAYS)
+    for path in changed:
+        if path in found:
+            touch = known.last.get(path)
+            found[path] = (
+                0.0 if touch is None else _score((today - touch.date).days, known.recent_days(path, start))
+            )
     return found
 
 
