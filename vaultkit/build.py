@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from vaultkit.diagnostics import Diagnostic
 from vaultkit.insights.shared import Insights
 from vaultkit.load import Loaded, Prepared, Progress, load_vault, prepare
 from vaultkit.pages import render_pages
+from vaultkit.render_reuse import RenderedPages
 from vaultkit.stamp import forget, read_stamp, stamp_key, trusted, write_stamp
 from vaultkit.write import write_pages
 
@@ -32,18 +34,27 @@ class BuildResult:
         return not self.page_errors
 
 
-def build_loaded(loaded: Loaded, today: dt.date, previous: Insights | None = None) -> BuildResult:
-    """Render and write every page from a vault already read (`previous`: see `render_pages`)."""
+def build_loaded(
+    loaded: Loaded,
+    today: dt.date,
+    previous: Insights | None = None,
+    reuse: RenderedPages | None = None,
+    note_paths: Sequence[str] | None = None,
+) -> BuildResult:
+    """Render and write every page from a vault already read (`previous`, `reuse`: see `render_pages`).
+
+    `note_paths`: the paths of `loaded.notes` when known (the watch keeps them between builds)."""
     output = loaded.config.folders.output
     problems = len(loaded.diagnostics)
     rendered = render_pages(
         loaded.vault,
         today,
         loaded.root,
-        [n.path for n in loaded.notes],
+        [n.path for n in loaded.notes] if note_paths is None else note_paths,
         output,
         extra={"problem_count": problems},
         previous=previous,
+        reuse=reuse,
     )
     result = write_pages(loaded.root, output, rendered.pages)
     errors = list(rendered.errors)

@@ -7,6 +7,9 @@ of one. A build told nothing (a periodic reconcile) scans the vault and re-reads
 mtime from what it holds. Whatever a single path cannot settle (a folder, a symlink, a conflict copy, the
 config) falls back to the scan, or to a full reload for the config. The result is always what
 `vaultkit.build.build` would give for the same files; the tests compare the two after every kind of change.
+Between builds it also keeps the notes and problems it gave (made again only where entries changed), and
+the pages it rendered (`vaultkit.render_reuse`: a page whose context and templates are unchanged is not
+rendered again).
 
 Files parsed here are not written to the parse cache: the next `vaultkit build` re-reads the few the watch
 saw change.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +33,9 @@ from vaultkit.load import CACHE_REBUILT, Loaded, Prepared, gc_paused, prepare
 from vaultkit.model import ModelState
 from vaultkit.read.reader import parse_bytes, read_file
 from vaultkit.read.scan import ScannedFile, scan_one
+from vaultkit.read.types import Note
 from vaultkit.render import OVERRIDES_DIR
+from vaultkit.render_reuse import RenderedPages
 
 __all__ = ["LiveVault"]
 
@@ -47,19 +53,60 @@ class _State:
     entries: dict[str, Entry]  # note path -> its parse result, sorted by path
     attachments: set[str]
     model: ModelState
+    # What `loaded` gave last time, kept while it stays right (None: make it again from `entries`):
+    notes: tuple[Note, ...] | None = None
+    paths: tuple[str, ...] | None = None  # the notes' paths (the same while no note comes or goes)
+    diagnostics: tuple[Diagnostic, ...] | None = None
+    model_diags: list[Diagnostic] | None = None  # the model's diagnostics that went into `diagnostics`
 
     def loaded(self) -> Loaded:
-        diags = [*self.config_diags, *self.scan_diags]
-        if self.rebuilt:
-            diags.append(CACHE_REBUILT)
-        notes = []
-        for note, problems in self.entries.values():
-            diags.extend(problems)
-            if note is not None:
-                notes.append(note)
-        diags.extend(self.model.diagnostics)
-        unique = tuple(sorted(set(diags), key=sort_key))
-        return Loaded(self.root, self.config, self.model.vault, tuple(notes), unique)
+        """The vault as `vaultkit.load.load_vault` would give it. Made again only where entries changed in a
+        way that shows: on a large vault, walking every entry would cost more than the rest of a build."""
+        if self.notes is None or self.paths is None:
+            self.notes = tuple([note for note, _ in self.entries.values() if note is not None])
+            self.paths = tuple([note.path for note in self.notes])
+        model_diags = self.model.diagnostics
+        if self.diagnostics is None or not (
+            model_diags is self.model_diags or model_diags == self.model_diags
+        ):
+            diags = [*self.config_diags, *self.scan_diags]
+            if self.rebuilt:
+                diags.append(CACHE_REBUILT)
+            for _, problems in self.entries.values():
+                diags.extend(problems)
+            diags.extend(model_diags)
+            self.diagnostics = tuple(sorted(set(diags), key=sort_key))
+        self.model_diags = model_diags
+        return Loaded(self.root, self.config, self.model.vault, self.notes, self.diagnostics)
+
+    def changed(self, old: Entry | None, new: Entry | None, replaced: dict[str, Note]) -> None:
+        """An entry went from `old` to `new` (None: no entry): forget what `loaded` must make again; a note
+        replaced by another of the same path goes into `replaced` (see `patch_notes`)."""
+        old_note, old_problems = old if old is not None else (None, ())
+        new_note, new_problems = new if new is not None else (None, ())
+        if (old_problems or new_problems) and tuple(old_problems) != tuple(new_problems):
+            self.diagnostics = None
+        if new_note is not None and old_note is not None:
+            replaced[new_note.path] = new_note
+        elif new_note is not None or old_note is not None:
+            self.notes = self.paths = None  # a note came or went
+
+    def patch_notes(self, replaced: dict[str, Note]) -> None:
+        """Put the `replaced` notes into the kept notes (sorted by path, as the entries are)."""
+        if self.notes is None or not replaced:
+            return
+        notes = list(self.notes)
+        for path, note in replaced.items():
+            at = bisect_left(notes, path, key=_path)
+            if at == len(notes) or notes[at].path != path:
+                self.notes = self.paths = None  # not where it should be: make them again
+                return
+            notes[at] = note
+        self.notes = tuple(notes)
+
+
+def _path(note: Note) -> str:
+    return note.path
 
 
 class LiveVault:
@@ -70,6 +117,7 @@ class LiveVault:
         self.root = root
         self._state: _State | None = None
         self._insights: Insights | None = None  # the last build's, for the next to reuse what it can
+        self._pages = RenderedPages()  # the last build's pages, likewise
 
     def build(self, today: dt.date, changed: Iterable[str] | None = None) -> BuildResult:
         try:
@@ -82,11 +130,12 @@ class LiveVault:
                     self._apply(self._state, set(changed))
                 loaded = self._state.loaded()
             previous, self._insights = self._insights, None
-            result = build_loaded(loaded, today, previous)
+            result = build_loaded(loaded, today, previous, self._pages, self._state.paths)
             self._insights = result.insights
             return result
         except BaseException:
             self._state = None  # half updated: read everything again next time
+            self._pages = RenderedPages()
             raise
 
     # --- updates ------------------------------------------------------------------------------------------
@@ -99,7 +148,9 @@ class LiveVault:
         scanned = {f.path: f for f in ready.scan.notes}
         changed = [f for f in ready.scan.notes if state.files.get(f.path) != (f.size, f.mtime_ns)]
         removed = [p for p in state.files if p not in scanned]
-        state.scan_diags = ready.scan.diagnostics
+        if ready.scan.diagnostics != state.scan_diags:
+            state.scan_diags = ready.scan.diagnostics
+            state.diagnostics = None
         _update(state, changed, removed, set(ready.scan.attachments))
 
     def _apply(self, state: _State, paths: set[str]) -> None:
@@ -153,6 +204,7 @@ def _update(state: _State, changed: list[ScannedFile], removed: list[str], attac
     notes = []
     gone = list(removed)
     added = False
+    replaced: dict[str, Note] = {}
     for f in changed:
         data, size, mtime_ns, diags = read_file(root, f.path, max_bytes)
         if any(d.code == "vanished" for d in diags):
@@ -162,18 +214,21 @@ def _update(state: _State, changed: list[ScannedFile], removed: list[str], attac
         note = None
         if data is not None:
             note, diags = parse_bytes(f.path, data, mtime_ns)
-        added = added or f.path not in state.entries
+        old = state.entries.get(f.path)
+        added = added or old is None
         state.entries[f.path] = (note, diags)
+        state.changed(old, (note, diags), replaced)
         state.files[f.path] = (size, mtime_ns)
         if note is not None:
             notes.append(note)
         else:
             gone.append(f.path)
     for path in removed:
-        state.entries.pop(path, None)
+        state.changed(state.entries.pop(path, None), None, replaced)
         state.files.pop(path, None)
     if added:
         state.entries = dict(sorted(state.entries.items()))
+    state.patch_notes(replaced)
     if not (notes or gone or attachments != state.attachments):
         return
     state.attachments = attachments

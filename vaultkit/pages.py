@@ -19,6 +19,7 @@ from vaultkit.model import Vault
 from vaultkit.pages_giving import GIVING_PAGES
 from vaultkit.read.types import note_name, strip_md
 from vaultkit.render import TemplateRenderError, render_page
+from vaultkit.render_reuse import RenderedPages
 from vaultkit.write import mark
 
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
@@ -44,6 +45,7 @@ class _FileNames:
 
     def __init__(self) -> None:
         self._last: tuple[tuple[str, ...], Counter[str]] | None = None
+        self.refs: tuple[Counter[str], dict[str, dict[str, str]]] | None = None  # see `Linker`
 
     def count(self, paths: Iterable[str]) -> Counter[str]:
         """The counts (shared: read only) of the file names in `paths`."""
@@ -64,7 +66,11 @@ class Linker:
 
     def __init__(self, paths: Iterable[str]) -> None:
         self._files = _FILE_NAMES.count(paths)
-        self._refs: dict[str, dict[str, str]] = {}
+        # A note's ref depends only on the file names counted: Linkers of the same names share them.
+        shared = _FILE_NAMES.refs
+        if shared is None or shared[0] is not self._files:
+            shared = _FILE_NAMES.refs = (self._files, {})
+        self._refs = shared[1]
 
     def _count(self, name: str) -> int:
         """How many notes are called `name` (case-folded): `name.md` in any case, or `name` without `.md`."""
@@ -174,7 +180,11 @@ def follow_ups_context(
 
 
 class PageBuilder(Protocol):
-    """Makes a page's context; `shared` (optional) holds what the pages of one build have in common."""
+    """Makes a page's context; `shared` (optional) holds what the pages of one build have in common.
+
+    A context holds only dicts (str keys), lists, tuples, str, int, float, bool, None, dates and datetimes,
+    in containers made for it: the watch compares it with the last build's by `==` and `repr` to skip
+    rendering the page again (`vaultkit.render_reuse`)."""
 
     def __call__(
         self, vault: Vault, today: dt.date, link: Linker, shared: Insights | None = None, /
@@ -208,21 +218,32 @@ def render_pages(
     output_dir: str,
     extra: Mapping[str, object] | None = None,
     previous: Insights | None = None,
+    reuse: RenderedPages | None = None,
 ) -> Rendered:
     """Render every page; a page whose template fails is left out (its previous version stays).
 
-    `previous`: the insights of the build before; its answers are reused where their inputs are unchanged."""
+    `previous`: the insights of the build before; its answers are reused where their inputs are unchanged.
+    `reuse`: the pages of the build before (`vaultkit.render_reuse`); a page whose template and context are
+    unchanged is not rendered again, and it is updated with this build's pages."""
     link = Linker(note_paths)
     shared = Insights(vault, today, previous)
     pages: dict[str, str] = {}
     errors: list[Diagnostic] = []
+    if reuse is not None:
+        reuse.start(vault_root)
     for page, (template, builder) in PAGES.items():
         context = {**builder(vault, today, link, shared), **(extra or {})}
-        try:
-            pages[page] = mark(render_page(template, context, vault_root))
-        except TemplateRenderError as exc:
-            errors.append(
-                Diagnostic(f"{output_dir}/{page}", None, "error", "template", f"not written: {exc}")
-            )
+        text = None if reuse is None else reuse.get(page, template, context)
+        if text is None:
+            try:
+                text = mark(render_page(template, context, vault_root))
+            except TemplateRenderError as exc:
+                errors.append(
+                    Diagnostic(f"{output_dir}/{page}", None, "error", "template", f"not written: {exc}")
+                )
+            if reuse is not None:
+                reuse.put(page, template, context, text)
+        if text is not None:
+            pages[page] = text
     shared.settle()
     return Rendered(pages, tuple(errors), shared)

@@ -25,10 +25,8 @@ this, render in a subprocess with ``resource.setrlimit(RLIMIT_AS)`` and a wall-c
 from __future__ import annotations
 
 import importlib.resources
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +34,12 @@ import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
-from jinja2.runtime import Context
+from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 import vaultkit
 from vaultkit.render_cache import CompiledTemplates
+from vaultkit.render_filters import FILTERS, iso_date, link, plural, text
 
 __all__ = [
     "OVERRIDES_DIR",
@@ -59,6 +58,11 @@ MAX_TEMPLATE_BYTES = 1_000_000
 _MAX_POWER_BITS = 10_000
 _LOOP_GUARD = "vaultkit_loop_guard"
 _DICT_ATTRIBUTES = frozenset(dir(dict))  # every name `getattr` finds on a plain dict (methods, dunders)
+# The filters called as functions ({{ link(a, b) }}): plain functions that take no context or environment
+# and never raise StopIteration, so the sandbox may call them directly. By id: a template's value may not
+# be hashable, and these functions live as long as the process.
+_PLAIN_CALLS = frozenset(map(id, FILTERS.values()))
+_LOOP_ATTRIBUTES = frozenset(name for name in dir(LoopContext) if not name.startswith("_"))  # loop.index, ...
 
 
 class TemplateRenderError(Exception):
@@ -86,98 +90,6 @@ def packaged_templates_dir() -> Path:
     if resource.is_dir():
         return Path(str(resource))
     return Path(vaultkit.__file__).resolve().parents[1] / "templates"
-
-
-# --- Markdown-safe filters ------------------------------------------------------------------------
-
-# Newlines, tabs and other control characters, and the bidi embeddings/overrides/isolates that could
-# reorder the rest of an agenda line ("Trojan Source"): each becomes a space.
-_BREAKS = r"\x00-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069"
-_TARGET_BAD = re.compile(rf"%%|[\[\]|#^\\`{_BREAKS}]")
-_DISPLAY_BAD = re.compile(rf"%%|[\[\]\\`{_BREAKS}]")
-_SPACES = re.compile(rf"[ {_BREAKS}]+")
-_INLINE_SPECIAL = re.compile(r"[\\`*\[\]#<>|$^]|(?<=%)%")
-_LEADING_MARK = re.compile(r"^([-+=])")
-_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
-
-
-def _squash(value: str) -> str:
-    return _SPACES.sub(" ", value).strip()
-
-
-def text(value: object) -> str:
-    """One line of plain text, safe inside a Markdown list item, table cell or heading.
-
-    ``None`` gives ``""``. Newlines, tabs and other control characters become single spaces (runs collapsed,
-    ends stripped). Then each of ``\\ ` * [ ] # < > | $ ^`` gets a backslash, and so does the second ``%`` of
-    ``%%`` (Obsidian shows ``\\#`` as ``#``): no links, embeds, tags, HTML, comments, code spans, math, block
-    ids or table breaks can start from the value. A leading ``-``, ``+``, ``=`` or ``12.``/``12)`` is escaped
-    too, so it cannot become a list or rule. ``_`` and ``~`` are left alone (emphasis is only cosmetic).
-    """
-    if value is None:
-        return ""
-    escaped = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), _squash(str(value)))
-    escaped = _LEADING_MARK.sub(r"\\\1", escaped)
-    return _LEADING_NUMBER.sub(r"\1\\\2", escaped)
-
-
-def link(name: object, display: object = None) -> str:
-    """An Obsidian wikilink ``[[name]]`` or ``[[name|display]]`` that a hostile name cannot break.
-
-    Target: each ``[ ] | # ^ \\ ``` ``, ``%%``, newline or control character becomes a space, then spaces are
-    collapsed and stripped (so ``Bob]] [[Evil|x#y`` -> ``[[Bob Evil x y]]``, one link). Headings and block
-    references therefore cannot be linked with this filter. Display: the same, except ``|`` ``#`` ``^`` are
-    kept, with ``|`` replaced by ``¦`` (a bare ``|`` would split the link inside tables). The display is
-    omitted when empty or equal to the target; if the target is empty the result is ``text(display)``.
-    """
-    target = _squash(_TARGET_BAD.sub(" ", str(name)))
-    shown = "" if display is None else _squash(_DISPLAY_BAD.sub(" ", str(display))).replace("|", "¦")
-    if not target:
-        return text(shown)
-    if not shown or shown == target:
-        return f"[[{target}]]"
-    return f"[[{target}|{shown}]]"
-
-
-def iso_date(value: object) -> str:
-    """``YYYY-MM-DD`` for a date, a datetime (its own calendar date: no timezone conversion) or ISO text."""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            return datetime.fromisoformat(value).date().isoformat()
-    raise TypeError(f"the date filter needs a date, not {type(value).__name__}")
-
-
-_IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women", "foot": "feet"}
-
-
-def _plural_form(word: str) -> str:
-    lower = word.lower()
-    if lower in _IRREGULAR:
-        form = _IRREGULAR[lower]
-        return form.capitalize() if word[:1].isupper() else form
-    if len(word) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    if lower.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    return word + "s"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``"1 person"``, ``"3 people"``, ``"0 follow-ups"``, ``"2 companies"``: count and word.
-
-    The plural is ``many`` if given, else from a small irregular table (person, child, man, woman, foot),
-    else consonant+``y`` -> ``ies``, ``s x z ch sh`` -> ``es``, otherwise ``+s``.
-    """
-    return f"{n} {word if n == 1 else (many or _plural_form(word))}"
-
-
-FILTERS: Mapping[str, Callable[..., str]] = {"link": link, "text": text, "date": iso_date, "plural": plural}
 
 
 # --- Loading --------------------------------------------------------------------------------------
@@ -282,6 +194,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         if time.monotonic() > self.deadline:
             self.check_time()
+        if id(obj) in _PLAIN_CALLS:
+            # What `super().call` comes to for these (safe to call, nothing passed to them), less its checks:
+            # Jinja's loop and block variables are for functions marked `pass_context` only.
+            if kwargs:
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            try:
+                return obj(*args, **kwargs)
+            except StopIteration:  # as `jinja2.runtime.Context.call` does
+                return self.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
         return super().call(context, obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -294,6 +218,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 return obj[attribute]
             except KeyError:
                 return self.undefined(obj=obj, name=attribute)
+        if type(obj) is LoopContext and attribute in _LOOP_ATTRIBUTES:
+            return getattr(obj, attribute)  # `loop.last` etc.: what Jinja finds safe, none is `str.format`
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -396,13 +322,14 @@ def render_page(
         template = environment.get_template(name)
         root = environment.names.get(template.filename or "", name)
         deadline = environment.deadline
+        monotonic, append = time.monotonic, chunks.append  # locals: this loop runs for every chunk
         for chunk in template.generate(dict(context)):
             size += len(chunk) if chunk.isascii() else len(chunk.encode("utf-8", "surrogatepass"))
             if size > max_bytes:
                 raise RenderLimitError(f"the page would be larger than {max_bytes} bytes")
-            if time.monotonic() > deadline:
+            if monotonic() > deadline:
                 environment.check_time()
-            chunks.append(chunk)
+            append(chunk)
     except Exception as exc:
         raise _as_render_error(exc, environment.names, root, name) from exc
     return "".join(chunks)
