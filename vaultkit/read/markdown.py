@@ -5,8 +5,14 @@ all gives a `Body` holding one `Problem`.
 
 How it works: code and comments are first overwritten with filler (`_mdscan.mask`, skipped when the
 body has no backtick, `~~~`, `%%` or `<!--`), keeping every offset. Links, tags and tasks are then
-found with one regex each on the masked text, and what they report (display text, task text) is cut
-from the original text.
+found with regexes on the masked text, and what they report (display text, task text) is cut from the
+original text.
+
+Written for speed, as it runs on every note of a cold build (tests/test_markdown_fast.py checks it gives
+what the plainer earlier version, tests/reference_markdown.py, gives). The common case, a body with no
+Markdown link "](", takes the fast path in `_mdfast`: wikilinks and task boxes found in one scan, a '#'
+checked only against links holding one, results made without `__init__`. A task text that cannot hold a
+Tasks/Dataview field skips the field parser.
 """
 
 from __future__ import annotations
@@ -16,15 +22,16 @@ import re
 from bisect import bisect_left, bisect_right
 from urllib.parse import unquote
 
+from vaultkit.read._mdfast import TASK_BOX, WIKILINK, Span, find_tags, new_body, new_task, wikilinks_and_boxes
 from vaultkit.read._mdscan import is_escaped, mask, needs_mask
-from vaultkit.read.types import Body, Problem, RawLink, RawTag, RawTask
+from vaultkit.read.types import Body, Problem, RawLink, RawTask
 
 __all__ = ["parse_body"]
 
 _EMPTY = Body()
 
-# [[inner]]: on one line, closed by the first "]]", with no "[[" inside.
-_WIKILINK = re.compile(r"\[\[([^\[\]\n]*+(?:(?:\[(?!\[)|\](?!\]))[^\[\]\n]*+)*+)\]\]")
+_TASK_LEAD = re.compile(r"[ \t>]*(?:[-*+]|[0-9]+[.)])[ \t]+")
+_LEAD_REACH = 256  # how far back from "[c]" to look for the line start (keeps megabyte lines linear)
 # [text](destination "title"): the text may hold one level of [brackets] and \escapes; the destination is
 # <…>, or has no space and only balanced (parentheses).
 _MDLINK = re.compile(
@@ -34,15 +41,6 @@ _MDLINK = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-# A '#' at the start of a line or after whitespace, then the tag characters (§3).
-_TAG = re.compile(
-    r"#(?<![^\s\ufeff]#)([^\s\ufeff\u2000-\u206f\u2e00-\u2e7f'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\]+)"
-)
-# "[c]" then a space or the line end; the line must start with a list marker (checked with _TASK_LEAD).
-_TASK_BOX = re.compile(r"\[([^\n])\](?=[ \t]|$)", re.M)
-_TASK_LEAD = re.compile(r"[ \t>]*(?:[-*+]|[0-9]+[.)])[ \t]+")
-_LEAD_REACH = 256  # how far back from "[c]" to look for the line start (keeps megabyte lines linear)
-
 # Tasks-plugin emoji fields and Dataview [key:: value] / (key:: value) fields are read from the END of the
 # task text (§4.2, §4.3). To read them with `match` instead of a slow right-anchored `search`, the text is
 # reversed, and so is every pattern below (the forward form is in each comment). Branch order follows the
@@ -99,28 +97,38 @@ def _parse(text: str, first_line: int) -> Body:
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     has_bracket = "[" in text
-    if not has_bracket and "#" not in text:
+    has_hash = "#" in text
+    if not (has_bracket or has_hash):
         return _EMPTY
     masked = mask(text) if needs_mask(text) else text
+    if masked is not text:
+        has_bracket = has_bracket and "[" in masked
+        has_hash = has_hash and "#" in masked
     links: list[RawLink] = []
-    skip: list[tuple[int, int]] = []  # spans where a '#' belongs to a link, not to a tag
+    skip: list[Span] = []  # spans where a '#' belongs to a link, not to a tag
     tasks: tuple[RawTask, ...] = ()
     problems: list[Problem] = []
-    if has_bracket and "[" in masked:
-        links, skip = _links(text, masked, first_line)
-        tasks = _tasks(text, masked, links, first_line, problems)
-    tags = _tags(masked, skip, first_line) if "#" in masked else ()
+    if has_bracket:
+        if "(" in masked and "](" in masked:
+            links, skip = _links(text, masked, first_line)
+            boxes = [match.start() for match in TASK_BOX.finditer(masked)]
+        else:
+            links, skip, boxes = wikilinks_and_boxes(masked, first_line)
+        if boxes:
+            tasks = _tasks(text, masked, boxes, links, first_line, problems)
+    tags = find_tags(masked, skip, first_line) if has_hash else ()
     if not (links or tags or tasks):
         return _EMPTY
-    return Body(tuple(links), tags, tasks, tuple(problems))
+    return new_body(tuple(links), tags, tasks, tuple(problems))
 
 
 def _links(text: str, masked: str, first_line: int) -> tuple[list[RawLink], list[tuple[int, int]]]:
-    """Wikilinks, embeds and internal Markdown links in document order, and the spans the links cover."""
+    """Wikilinks, embeds and internal Markdown links in document order, and the spans the links cover (for
+    a body with a "](", rarer, so read as before: `_mdfast.wikilinks_and_boxes` is the fast path)."""
     links: list[RawLink] = []
     spans: list[tuple[int, int]] = []  # spans[i] is where links[i] is written, while only wikilinks are in
     line, last = first_line, 0
-    for match in _WIKILINK.finditer(masked):
+    for match in WIKILINK.finditer(masked):
         span = match.span()
         start = span[0]
         embed = False
@@ -209,33 +217,14 @@ def _markdown_links(
         starts.append(start)
 
 
-def _tags(masked: str, skip: list[tuple[int, int]], first_line: int) -> tuple[RawTag, ...]:
-    tags: list[RawTag] = []
-    skip_starts = [span[0] for span in skip]
-    line, last = first_line, 0
-    for match in _TAG.finditer(masked):
-        name = match.group(1)
-        if not name.strip("0123456789"):
-            continue  # #1984 is not a tag: a tag needs one character that is not a digit
-        start = match.start()
-        if skip:
-            i = bisect_right(skip_starts, start) - 1
-            if i >= 0 and skip[i][1] > start:
-                continue  # the '#' of [[Note#Heading]] or of a link destination
-        line += masked.count("\n", last, start)
-        last = start
-        tags.append(RawTag(name, line))
-    return tuple(tags)
-
-
 def _tasks(
-    text: str, masked: str, links: list[RawLink], first_line: int, problems: list[Problem]
+    text: str, masked: str, boxes: list[int], links: list[RawLink], first_line: int, problems: list[Problem]
 ) -> tuple[RawTask, ...]:
+    """The tasks among the boxes "[c]": those with only a list marker before them on their line."""
     tasks: list[RawTask] = []
     link_lines: list[int] | None = None
     line, last = first_line, 0
-    for match in _TASK_BOX.finditer(masked):
-        box = match.start()
+    for box in boxes:
         low = max(0, box - _LEAD_REACH)
         line_start = masked.rfind("\n", low, box) + 1 or low
         if (line_start == low and low > 0) or _TASK_LEAD.fullmatch(masked, line_start, box) is None:
@@ -243,23 +232,26 @@ def _tasks(
         line += masked.count("\n", last, box)
         last = box
         line_end = text.find("\n", box)
-        body = text[match.end() : line_end if line_end >= 0 else len(text)]
+        body = text[box + 3 : line_end if line_end >= 0 else len(text)]
         if link_lines is None:
             link_lines = [link.line for link in links]
         own = links[bisect_left(link_lines, line) : bisect_right(link_lines, line)]
-        tasks.append(_task(match.group(1), body, line, tuple(own), problems))
+        tasks.append(_task(masked[box + 1], body, line, tuple(own), problems))
     return tuple(tasks)
 
 
 def _task(status: str, body: str, line: int, links: tuple[RawLink, ...], problems: list[Problem]) -> RawTask:
     """One task: its text and the Tasks/Dataview fields peeled off its end (§4.2)."""
     desc = body.strip()
+    if desc.isascii() and "#" not in desc and ":" not in desc and "^" not in desc:
+        # every field holds an emoji, a '#' or "::", and a block id a '^': there is none to peel off
+        return new_task(line, status, desc, None, None, None, None, None, None, None, None, links)
     rev = desc[::-1]
-    block = _REV_BLOCK_ID.match(rev)
+    block = _REV_BLOCK_ID.match(rev) if "^" in desc else None
     pos = block.end() if block is not None else 0
     match = _REV_FIELD.match(rev, pos)
     if match is None:  # no fields
-        return RawTask(
+        return new_task(
             line, status, desc[: len(desc) - pos], None, None, None, None, None, None, None, None, links
         )
     due: dt.date | None = None
@@ -307,8 +299,7 @@ def _task(status: str, body: str, line: int, links: tuple[RawLink, ...], problem
     text = desc[: len(desc) - pos]
     if tags:
         text = " ".join([text, *reversed(tags)]) if text else " ".join(reversed(tags))
-    # positional, in the order of RawTask's fields (the keyword form costs a third more)
-    return RawTask(
+    return new_task(
         line, status, text, due, scheduled, start, created, done, cancelled, priority, recurrence, links
     )
 
