@@ -186,18 +186,7 @@ def wikilinks_and_boxes(masked: str, first_line: int) -> tuple[list[RawLink], li
                 continue  # \[[x]]
             embed = before == "!" and not is_escaped(masked, start - 1)
         if "|" in inner or "#" in inner:
-            target, display = inner, None
-            if "|" in target:
-                target, _, display = target.partition("|")
-                display = display.strip()
-                if target.endswith("\\"):
-                    target = target[:-1]  # [[a\|b]], as written inside a table
-            subpath = ""
-            if "#" in target:
-                target, _, subpath = target.partition("#")
-                subpath = subpath.strip()
-                subpath = "#" + subpath if subpath else ""
-            target = target.strip()
+            target, subpath, display = split_target(inner)
             if not (target or subpath):
                 continue
             if "#" in inner:
@@ -211,6 +200,22 @@ def wikilinks_and_boxes(masked: str, first_line: int) -> tuple[list[RawLink], li
         last = start
         links.append(new_link(target, subpath, display, line, embed))
     return links, skip, boxes
+
+
+def split_target(inner: str) -> tuple[str, str, str | None]:
+    """What is inside `[[...]]` -> (target, "#subpath" or "", display or None); both empty: not a link."""
+    target, display = inner, None
+    if "|" in target:
+        target, _, display = target.partition("|")
+        display = display.strip()
+        if target.endswith("\\"):
+            target = target[:-1]  # [[a\|b]], as written inside a table
+    subpath = ""
+    if "#" in target:
+        target, _, subpath = target.partition("#")
+        subpath = subpath.strip()
+        subpath = "#" + subpath if subpath else ""
+    return target.strip(), subpath, display
 
 
 def find_tags(masked: str, skip: list[Span], first_line: int) -> tuple[RawTag, ...]:

@@ -22,7 +22,16 @@ import re
 from bisect import bisect_left, bisect_right
 from urllib.parse import unquote
 
-from vaultkit.read._mdfast import TASK_BOX, WIKILINK, Span, find_tags, new_body, new_task, wikilinks_and_boxes
+from vaultkit.read._mdfast import (
+    TASK_BOX,
+    WIKILINK,
+    Span,
+    find_tags,
+    new_body,
+    new_task,
+    split_target,
+    wikilinks_and_boxes,
+)
 from vaultkit.read._mdscan import is_escaped, mask, needs_mask
 from vaultkit.read.types import Body, Problem, RawLink, RawTask
 
@@ -137,19 +146,7 @@ def _links(text: str, masked: str, first_line: int) -> tuple[list[RawLink], list
             if before == "\\" and is_escaped(masked, start):
                 continue  # \[[x]]
             embed = before == "!" and not is_escaped(masked, start - 1)
-        target = match.group(1)
-        display = None
-        if "|" in target:
-            target, _, display = target.partition("|")
-            display = display.strip()
-            if target.endswith("\\"):
-                target = target[:-1]  # [[a\|b]], as written inside a table
-        subpath = ""
-        if "#" in target:
-            target, _, subpath = target.partition("#")
-            subpath = subpath.strip()
-            subpath = "#" + subpath if subpath else ""
-        target = target.strip()
+        target, subpath, display = split_target(match.group(1))
         if not (target or subpath):
             continue
         line += masked.count("\n", last, start)
