@@ -1,8 +1,5 @@
 """The watch carries the Introductions page's inputs from build to build: who knows whom, the people's index,
 the intros made and the suggestions. After every kind of edit the answers are what a fresh build gives.
-
-`known_carried` runs each test twice: as shared.py is, and with `Insights.known` and `Insights.me` carried
-as proposed (`carried_acquaintance`, `same_my_note`); once shared.py carries them both runs are the same.
 """
 
 from __future__ import annotations
@@ -10,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +15,8 @@ import pytest
 from tests.conftest import TODAY, person, write_vault
 from vaultkit.build import BuildResult, build
 from vaultkit.insights.acquainted import (
-    Acquaintance,
     acquaintance,
     carried_acquaintance,
-    my_note,
-    same_my_note,
 )
 from vaultkit.insights.intro_people import intro_people
 from vaultkit.insights.intros import Intros, Suggestion, _introduced, intros, suggest_intros
@@ -31,35 +24,6 @@ from vaultkit.insights.shared import Insights
 from vaultkit.live import LiveVault
 from vaultkit.model import Event, Interaction, Org, Person, Vault
 from vaultkit.values import Cadence
-
-# --- the proposed shared.py properties ---------------------------------------------------------------------
-
-
-def _known(self: Insights) -> Acquaintance:
-    prev = self.previous
-    if prev is not None and "known" in prev.__dict__:
-        carried = carried_acquaintance(prev.vault, prev.known, self.vault)
-        if carried is not None:
-            return carried
-    return acquaintance(self.vault)
-
-
-def _me(self: Insights) -> str | None:
-    prev = self.previous
-    if prev is not None and "me" in prev.__dict__ and same_my_note(prev.vault, self.vault):
-        return prev.me
-    return my_note(self.vault)
-
-
-@pytest.fixture(params=[False, True], ids=["as-shared-is", "known-carried"])
-def known_carried(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    if request.param:
-        for name, method in (("known", _known), ("me", _me)):
-            prop: cached_property[object] = cached_property(method)
-            prop.__set_name__(Insights, name)
-            monkeypatch.setattr(Insights, name, prop)
-    return bool(request.param)
-
 
 # --- a small vault, and edits to each input --------------------------------------------------------------
 
@@ -285,7 +249,7 @@ def vault_of(result: BuildResult) -> Vault:
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.__name__)
-def test_each_edit_gives_what_a_fresh_build_gives(tmp_path: Path, edit: Edit, known_carried: bool) -> None:
+def test_each_edit_gives_what_a_fresh_build_gives(tmp_path: Path, edit: Edit) -> None:
     root, live, first = live_vault(tmp_path)
     before = Insights(vault_of(first), TODAY)
     reports(vault_of(first), before)
@@ -298,7 +262,7 @@ def test_each_edit_gives_what_a_fresh_build_gives(tmp_path: Path, edit: Edit, kn
     assert reports(vault, Insights(vault, TODAY, after.insights)) == fresh  # the build's own answers
 
 
-def test_a_sequence_of_edits_and_days(tmp_path: Path, known_carried: bool) -> None:
+def test_a_sequence_of_edits_and_days(tmp_path: Path) -> None:
     root, live, result = live_vault(tmp_path)
     day = TODAY
     for n, edit in enumerate([*EDITS, *EDITS[:4]]):
@@ -317,22 +281,21 @@ def test_a_sequence_of_edits_and_days(tmp_path: Path, known_carried: bool) -> No
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=lambda e: e.__name__)
-def test_only_unchanged_inputs_are_carried(tmp_path: Path, edit: Edit, known_carried: bool) -> None:
+def test_only_unchanged_inputs_are_carried(tmp_path: Path, edit: Edit) -> None:
     root, live, first = live_vault(tmp_path)
     after = live.build(TODAY, edit(root))
     old, new = first.insights, after.insights
     assert old is not None and new is not None
     assert (intro_people(new) is intro_people(old)) == (edit not in PEOPLE_CHANGED)
     assert (_introduced(new) is _introduced(old)) == (edit not in INTROS_CHANGED)
-    if known_carried:
-        assert (new.known is old.known) == (edit not in KNOWN_CHANGED)
-        chosen_old = suggest_intros(vault_of(first), TODAY, shared=old)
-        chosen_new = suggest_intros(vault_of(after), TODAY, shared=Insights(vault_of(after), TODAY, old))
-        carried = bool(chosen_new) and all(a is b for a, b in zip(chosen_old, chosen_new, strict=False))
-        assert carried == (edit in UNCHANGED_FOR_INTROS)
+    assert (new.known is old.known) == (edit not in KNOWN_CHANGED)
+    chosen_old = suggest_intros(vault_of(first), TODAY, shared=old)
+    chosen_new = suggest_intros(vault_of(after), TODAY, shared=Insights(vault_of(after), TODAY, old))
+    carried = bool(chosen_new) and all(a is b for a, b in zip(chosen_old, chosen_new, strict=False))
+    assert carried == (edit in UNCHANGED_FOR_INTROS)
 
 
-def test_a_new_day_carries_the_index_but_not_the_suggestions(tmp_path: Path, known_carried: bool) -> None:
+def test_a_new_day_carries_the_index_but_not_the_suggestions(tmp_path: Path) -> None:
     root, live, first = live_vault(tmp_path)
     later = TODAY + dt.timedelta(days=40)
     after = live.build(later, set())
@@ -345,7 +308,7 @@ def test_a_new_day_carries_the_index_but_not_the_suggestions(tmp_path: Path, kno
     )
 
 
-# --- carried_acquaintance and same_my_note, on the model -------------------------------------------------
+# --- carried_acquaintance, on the model -------------------------------------------------
 
 
 def _model() -> Vault:
@@ -432,14 +395,3 @@ def test_carried_acquaintance_when_nothing_it_reads_changed(name: str) -> None:
 def test_no_carried_acquaintance_when_what_it_reads_changed(name: str) -> None:
     old = _model()
     assert carried_acquaintance(old, acquaintance(old), CHANGED[name](old)) is None
-
-
-def test_same_my_note() -> None:
-    old = dataclasses.replace(_model(), me=dataclasses.replace(Vault().me, name="Sam"))
-    assert my_note(old) == "people/Fay.md"
-    assert same_my_note(old, old)
-    assert same_my_note(old, _person(old, "people/Fay.md", needs=("x",)))
-    assert not same_my_note(old, _person(old, "people/Ann.md", aliases=("Sam",)))
-    assert not same_my_note(old, _person(old, "people/Ann.md", name="Sam"))
-    assert not same_my_note(old, dataclasses.replace(old, me=dataclasses.replace(old.me, name="Ann")))
-    assert not same_my_note(old, CHANGED["person removed"](old))

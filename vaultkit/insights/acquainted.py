@@ -25,7 +25,6 @@ INTRO_KIND = "intro"
 ACQUAINTANCE_PEOPLE_FIELDS = ("links_to", "how_met_path", "org", "org_path")
 ACQUAINTANCE_INTERACTION_FIELDS = ("people",)
 ACQUAINTANCE_EVENT_FIELDS = ("attendees",)
-MY_NOTE_PEOPLE_FIELDS = ("name", "aliases")  # what `my_note` reads of each person
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,14 +150,6 @@ def introduced_pairs(vault: Vault, intros: Iterable[Interaction] | None = None) 
         for i in (intro_interactions(vault) if intros is None else intros)
         for pair in combinations(set(i.people), 2)
     }
-
-
-def same_my_note(previous_vault: Vault, vault: Vault) -> bool:
-    """Whether `my_note` gives the same for both vaults: the same `[me]` setting, and the same people paths
-    in the same order with the same names and aliases."""
-    if previous_vault.me.name != vault.me.name:
-        return False
-    return same_records(previous_vault.people, vault.people, MY_NOTE_PEOPLE_FIELDS)
 
 
 def my_note(vault: Vault) -> str | None:
