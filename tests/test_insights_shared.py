@@ -23,7 +23,7 @@ from vaultkit.insights.giving import giving
 from vaultkit.insights.giving_top import giving_top
 from vaultkit.insights.intros import intros
 from vaultkit.insights.mentorship import mentorship
-from vaultkit.insights.network import _label_counts, _label_counts_in_order, network
+from vaultkit.insights.network import _label_counts, network
 from vaultkit.insights.shared import Insights
 from vaultkit.insights.warmth import warmth, warmth_map
 from vaultkit.load import load_vault
@@ -210,9 +210,15 @@ def test_an_org_keyed_like_a_tag_is_labelled_as_before(org_first: bool) -> None:
     tagged = Person("people/B.md", "B", tags=("design", "ux"))
     people = [org, tagged] if org_first else [tagged, org]
     vault = Vault(people={p.path: p for p in people})
-    assert _label_counts(vault, people) == _label_counts_in_order(vault, people)
+    orgs, tags, labels = _label_counts(vault, people)
+    assert orgs == {"#design": 1} and tags == {"#design": 1, "#ux": 1}
+    assert labels == {"#design": ("#Design" if org_first else "design", None), "#ux": ("ux", None)}
     plain = [Person("people/C.md", "C", org="Acme", tags=("design",)), tagged]
-    assert _label_counts(vault, plain) == _label_counts_in_order(vault, plain)
+    assert _label_counts(vault, plain) == (
+        {"acme": 1},
+        {"#design": 2, "#ux": 1},
+        {"acme": ("Acme", None), "#design": ("design", None), "#ux": ("ux", None)},
+    )
 
 
 # --- Linker -------------------------------------------------------------------------------------------

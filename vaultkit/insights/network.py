@@ -11,7 +11,7 @@ import heapq
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain, combinations
+from itertools import combinations
 from operator import attrgetter
 
 from vaultkit.insights.carry_people import FEW_WINDOW
@@ -127,26 +127,8 @@ def _losing_touch(shared: Insights, top: int) -> list[LosingTouch]:
 def _label_counts(
     vault: Vault, people: list[Person]
 ) -> tuple[Counter[str], Counter[str], dict[str, tuple[str, str | None]]]:
-    """People per org (by path, else name) and per tag ("#tag"), and each key's label and org path."""
-    org_count: Counter[str] = Counter()
-    labels: dict[str, tuple[str, str | None]] = {}
-    for p in people:
-        if p.org:
-            key = p.org_path or name_key(p.org)
-            org_count[key] += 1
-            if key not in labels:
-                labels[key] = (name_of(vault, p.org_path) if p.org_path else p.org, p.org_path)
-    tags = Counter(chain.from_iterable(p.tags for p in people))
-    if any("#" + tag in labels for tag in tags):  # an org keyed like a tag: the first one met labels both
-        return _label_counts_in_order(vault, people)
-    labels.update({"#" + tag: (tag, None) for tag in tags})
-    return org_count, Counter({"#" + tag: n for tag, n in tags.items()}), labels
-
-
-def _label_counts_in_order(
-    vault: Vault, people: list[Person]
-) -> tuple[Counter[str], Counter[str], dict[str, tuple[str, str | None]]]:
-    """`_label_counts` person by person, so a key both an org's and a tag's gets the label met first."""
+    """People per org (by path, else name) and per tag ("#tag"), and each key's label and org path; a key
+    that is both an org's and a tag's gets the label met first."""
     org_count: Counter[str] = Counter()
     tag_count: Counter[str] = Counter()
     labels: dict[str, tuple[str, str | None]] = {}
