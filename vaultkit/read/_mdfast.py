@@ -161,31 +161,24 @@ def wikilinks_and_boxes(masked: str, first_line: int) -> tuple[list[RawLink], li
     count = masked.count
     for match in _BRACKET.finditer(masked):
         start = match.start()
-        target = match[1]
-        if target is not None:  # the common case, kept short
-            embed = False
-            if start:
-                before = masked[start - 1]
-                if before == "\\" and is_escaped(masked, start):
-                    continue  # \[[x]]
-                embed = before == "!" and not is_escaped(masked, start - 1)
-            line += count("\n", last, start)
-            last = start
-            links.append(new_link(target, "", None, line, embed))
-            continue
-        inner = match[2]
-        if inner is None:  # a box
-            boxes.append(start)
-            continue
-        if inner[:1] == "]" and TASK_BOX.match(masked, start) is not None:
-            boxes.append(start)  # "- [[] x]]" is a task with status "[" and a link
+        target = match[1]  # a plain [[Name]]: the common case
+        inner = None
+        if target is None:
+            inner = match[2]
+            if inner is None:  # a box
+                boxes.append(start)
+                continue
+            if inner[:1] == "]" and TASK_BOX.match(masked, start) is not None:
+                boxes.append(start)  # "- [[] x]]" is a task with status "[" and a link
         embed = False
         if start:
             before = masked[start - 1]
             if before == "\\" and is_escaped(masked, start):
                 continue  # \[[x]]
             embed = before == "!" and not is_escaped(masked, start - 1)
-        if "|" in inner or "#" in inner:
+        if inner is None:
+            subpath, display = "", None
+        elif "|" in inner or "#" in inner:
             target, subpath, display = split_target(inner)
             if not (target or subpath):
                 continue
