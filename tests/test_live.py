@@ -194,3 +194,43 @@ def test_a_failed_build_reads_everything_next_time(vault: Path) -> None:
         live.build(TODAY, 42)  # type: ignore[arg-type]
     edit_interaction(vault)
     same_as_full(vault, live.build(TODAY, set()))
+
+
+SCAN_FILES = [
+    "people/Ann.md",
+    "people/deep/er/Bob.md",
+    "people/photo.png",
+    "Agenda/Follow-ups.md",
+    "agenda/mine.md",
+    "Agenda/sub/x.md",
+    ".obsidian/workspace.md",
+    ".trash/Old.md",
+    "notes/.hidden/x.md",
+    "notes/.x.md",
+    "notes/Ann (conflicted copy).md",
+    "notes/Ann.sync-conflict-20260101-120000-ABCDEFG.md",
+    "notes/report.MD",
+    "notes/no-extension",
+]
+
+
+def test_scan_one_agrees_with_the_whole_scan(tmp_path: Path) -> None:
+    """Wherever `scan_one` gives a verdict, it is the one `scan_vault` gives for that path."""
+    from vaultkit.read.scan import scan_one, scan_vault
+
+    for rel in SCAN_FILES:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x\n", encoding="utf-8")
+    whole = scan_vault(tmp_path, "Agenda")
+    notes = {f.path: f for f in whole.notes}
+    for rel in [*SCAN_FILES, "people/Gone.md", "nowhere/Gone.md"]:
+        verdict = scan_one(tmp_path, rel, "Agenda")
+        if verdict is None:
+            continue
+        if verdict.kind == "note":
+            assert verdict.note == notes[rel], rel
+        elif verdict.kind == "attachment":
+            assert rel in whole.attachments, rel
+        else:
+            assert rel not in notes and rel not in whole.attachments, rel

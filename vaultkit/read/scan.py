@@ -148,7 +148,8 @@ def scan_one(root: Path, rel: str, output_dir: str) -> OneFile | None:
         return None
     output = output_dir.lower().strip("/")
     in_output = bool(output) and ("/".join(parts[:-1]).lower() + "/").startswith(output + "/")
-    if in_output or any(p.startswith(".") for p in parts):
+    hidden = any(p.startswith(".") for p in parts) or not ALWAYS_SKIPPED.isdisjoint(parts[:-1])
+    if in_output or hidden:  # as `scan_vault`, which never enters these folders
         return OneFile("none")
     try:
         rel.encode("utf-8")
