@@ -224,8 +224,10 @@ def test_scan_one_agrees_with_the_whole_scan(tmp_path: Path) -> None:
         path.write_text("x\n", encoding="utf-8")
     whole = scan_vault(tmp_path, "Agenda")
     notes = {f.path: f for f in whole.notes}
+    kinds = {}
     for rel in [*SCAN_FILES, "people/Gone.md", "nowhere/Gone.md"]:
         verdict = scan_one(tmp_path, rel, "Agenda")
+        kinds[rel] = None if verdict is None else verdict.kind
         if verdict is None:
             continue
         if verdict.kind == "note":
@@ -234,3 +236,6 @@ def test_scan_one_agrees_with_the_whole_scan(tmp_path: Path) -> None:
             assert rel in whole.attachments, rel
         else:
             assert rel not in notes and rel not in whole.attachments, rel
+    # the common cases get a verdict of their own, without a rescan
+    assert kinds["people/deep/er/Bob.md"] == "note" and kinds["people/photo.png"] == "attachment"
+    assert kinds[".obsidian/workspace.md"] == kinds["agenda/mine.md"] == kinds["people/Gone.md"] == "none"
