@@ -113,7 +113,7 @@ def child_build(root: Path, kind: str) -> dict[str, Any]:
 
         return wrapper
 
-    load_module.read_notes = timed("read", load_module.read_notes)  # type: ignore[assignment]
+    load_module._read_notes = timed("read", load_module._read_notes)  # type: ignore[assignment]
     load_module.build_vault = timed("model", load_module.build_vault)  # type: ignore[assignment]
     build_module.render_pages = timed("render", build_module.render_pages)  # type: ignore[assignment]
     build_module.write_pages = timed("write", build_module.write_pages)  # type: ignore[assignment]

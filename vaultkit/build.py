@@ -90,7 +90,11 @@ def build(
             return BuildResult(
                 ready.config, stamped.diagnostics, stamped.note_count, (), stamped.pages, (), reused=True
             )
-    result = build_loaded(load_vault(ready, progress=progress), today)
+    loaded = load_vault(ready, progress=progress, defer_cache=True)
+    try:
+        result = build_loaded(loaded, today)  # while a child may still be writing the parse cache
+    finally:
+        loaded.cache_write.wait()
     if not use_stamp:
         return result
     if result.ok and trusted(ready.scan, ready.now_ns):

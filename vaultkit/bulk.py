@@ -1,6 +1,9 @@
 """Reading many notes at once: rows still valid in the parse cache are reused, the rest are parsed, by
 worker processes too when there are many (`PARALLEL_MIN`), and the cache is brought up to date.
 
+Bringing the cache up to date (encoding the notes this process parsed, and the SQLite transaction) can be
+left to a forked child that works while the build goes on with the model and the pages (`CacheWrite`).
+
 `vaultkit.load` drives this for a build; `vaultkit.live` for the watch's first build.
 """
 
@@ -34,6 +37,7 @@ from vaultkit.cache import (
     open_cache,
     settings_key,
 )
+from vaultkit.cache_write import DEFER_MIN, CacheWrite, can_fork, save_in_child
 from vaultkit.config import Config
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.read.reader import ReadResult, parse_bytes, read_file
@@ -45,7 +49,16 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["CHUNK", "PARALLEL_MIN", "Entry", "Progress", "read_entries"]
+__all__ = [
+    "CHUNK",
+    "DEFER_MIN",
+    "PARALLEL_MIN",
+    "CacheWrite",
+    "Entry",
+    "Progress",
+    "read_entries",
+    "read_entries_deferred",
+]
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while notes are parsed (not for notes taken from the cache)."""
@@ -60,8 +73,8 @@ _SMALLEST_JOB = 50
 _PIPE_BYTES = 1 << 20  # Linux's default limit for an unprivileged process (/proc/sys/fs/pipe-max-size)
 
 Entry = tuple[Note | None, Sequence[Diagnostic]]
-# What a worker sends back for one note: path, size, mtime_ns, digest, JSON (None: not encodable),
-# whether it may be cached, and the result itself when it could not be encoded.
+# What parsing one note gives: path, size, mtime_ns, digest, JSON (None: not encodable, or not encoded
+# yet), whether it may be cached, and the result itself (a worker leaves it out when it sends the JSON).
 Parsed = tuple[str, int, int, bytes | None, str | None, bool, Entry | None]
 
 
@@ -71,7 +84,8 @@ Parsed = tuple[str, int, int, bytes | None, str | None, bool, Entry | None]
 def _parse(
     root: str, path: str, max_bytes: int, now_ns: int, *, encoded: bool, got: ReadResult | None = None
 ) -> Parsed:
-    """Read (unless `got` holds what `read_file` returned) and parse one note; JSON-encode it if asked."""
+    """Read (unless `got` holds what `read_file` returned) and parse one note; JSON-encode it if asked
+    (else `store` says whether to encode and cache it later)."""
     data, size, mtime_ns, diags = got if got is not None else read_file(root, path, max_bytes)
     note: Note | None = None
     if data is not None:
@@ -80,7 +94,7 @@ def _parse(
     store = (data is None or len(data) == size) and not any(d.code in _TRANSIENT for d in diags)
     found = digest(data) if store and data is not None and needs_digest(mtime_ns, now_ns) else None
     text = encode(path, note, diags) if encoded else None
-    return path, size, mtime_ns, found, text, store and text is not None, (note, diags)
+    return path, size, mtime_ns, found, text, store and (text is not None or not encoded), (note, diags)
 
 
 _TRANSIENT = frozenset({"vanished", "unreadable", "changed-while-reading"})  # never cached
@@ -147,6 +161,8 @@ class _Run:
     upserts: list[tuple[str, int, int, int, bytes | None, str]] = field(default_factory=list)
     checked: list[tuple[int, str]] = field(default_factory=list)
     uncached: list[str] = field(default_factory=list)
+    # Parsed here, to be encoded when the cache is written: (index, path, size, mtime_ns, digest).
+    unencoded: list[tuple[int, str, int, int, bytes | None]] = field(default_factory=list)
     decoder: Decoder = field(default_factory=Decoder)
 
     def reuse(self, rows: dict[str, Row]) -> list[int]:
@@ -181,8 +197,7 @@ class _Run:
             self.results[i] = self.decoder.decode(f.path, size, mtime_ns, row[4])
             self.checked.append((self.now_ns, f.path))
         else:
-            encoded = self.cache is not None
-            self._keep(i, _parse(self.root, f.path, self.max_bytes, self.now_ns, encoded=encoded, got=got))
+            self._keep(i, _parse(self.root, f.path, self.max_bytes, self.now_ns, encoded=False, got=got))
 
     def _keep(self, i: int, parsed: Parsed) -> None:
         path, size, mtime_ns, found, text, store, entry = parsed
@@ -190,10 +205,23 @@ class _Run:
             assert text is not None  # a worker leaves the result out only when it sent its JSON
             entry = self.decoder.decode(path, size, mtime_ns, text)
         self.results[i] = entry
-        if store and text is not None:
-            self.upserts.append((path, size, mtime_ns, self.now_ns, found, text))
-        else:
+        if not store:
             self.uncached.append(path)
+        elif text is None:
+            self.unencoded.append((i, path, size, mtime_ns, found))
+        else:
+            self.upserts.append((path, size, mtime_ns, self.now_ns, found, text))
+
+    def _encode_rest(self) -> None:
+        """Encode what this process parsed (encoding is left until the cache is written: see `CacheWrite`)."""
+        for i, path, size, mtime_ns, found in self.unencoded:
+            note, diags = self.results[i]  # type: ignore[misc]
+            text = encode(path, note, diags)
+            if text is None:
+                self.uncached.append(path)
+            else:
+                self.upserts.append((path, size, mtime_ns, self.now_ns, found, text))
+        self.unencoded = []
 
     def parse(self, todo: list[int], workers: int | None, progress: Progress | None) -> None:
         """Parse the notes at `todo`; with more than one process, worker processes help (see `_shared`)."""
@@ -213,9 +241,8 @@ class _Run:
                 progress(done, len(todo))
 
     def _parse_here(self, chunk: list[int]) -> None:
-        encoded = self.cache is not None
         for i in chunk:
-            self._keep(i, _parse(self.root, self.files[i].path, self.max_bytes, self.now_ns, encoded=encoded))
+            self._keep(i, _parse(self.root, self.files[i].path, self.max_bytes, self.now_ns, encoded=False))
 
     def _shared(self, todo: list[int], workers: int, progress: Progress | None) -> None:
         """Workers take jobs from the front while this process parses from the back (its own results
@@ -269,6 +296,7 @@ class _Run:
     def save(self, rows: dict[str, Row]) -> None:
         if self.cache is None:
             return
+        self._encode_rest()
         present = {f.path for f in self.files}
         deletes = [p for p in rows if p not in present]
         deletes += [p for p in self.uncached if p in rows]
@@ -279,7 +307,7 @@ class _Run:
             self.cache.save(self.upserts, self.checked, deletes)
 
 
-def _read_all(run: _Run, workers: int | None, progress: Progress | None) -> None:
+def _read_all(run: _Run, workers: int | None, progress: Progress | None, defer: bool) -> CacheWrite:
     rows: dict[str, Row] = {}
     if run.cache is not None:
         try:
@@ -291,12 +319,16 @@ def _read_all(run: _Run, workers: int | None, progress: Progress | None) -> None
             run.checked.clear()
             run.upserts.clear()
             run.uncached.clear()
+            run.unencoded.clear()
             rows = {}
             todo = run.reuse(rows)
     else:
         todo = run.reuse(rows)
     run.parse(todo, workers, progress)
+    if defer and can_fork(run):
+        return save_in_child(run, rows)
     run.save(rows)
+    return CacheWrite()
 
 
 def read_entries(
@@ -310,14 +342,32 @@ def read_entries(
 ) -> tuple[list[Entry], bool]:
     """Each scanned note's parse result (note or None, problems), in scan order, and whether a damaged
     cache was rebuilt. See `read_notes`."""
+    entries, rebuilt, _ = read_entries_deferred(root, config, scan, now_ns, use_cache, progress, workers)
+    return entries, rebuilt
+
+
+def read_entries_deferred(
+    root: Path,
+    config: Config,
+    scan: Scan,
+    now_ns: int,
+    use_cache: bool,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    *,
+    defer: bool = False,
+) -> tuple[list[Entry], bool, CacheWrite]:
+    """`read_entries`; with `defer`, the cache may still be being written when it returns: the caller
+    must `wait()` for the `CacheWrite` (even when it fails), at the latest before its own caller could
+    read the vault again."""
     real_root = root.resolve()
     cache = open_cache(real_root, config.max_note_bytes) if use_cache else None
     run = _Run(os.fspath(real_root), scan.notes, config.max_note_bytes, now_ns, cache)
     try:
-        _read_all(run, workers, progress)
+        write = _read_all(run, workers, progress, defer)
     finally:
-        if cache is not None:
-            cache.close()
+        if run.cache is not None:
+            run.cache.close()
     entries = [entry for entry in run.results if entry is not None]
     assert len(entries) == len(scan.notes)
-    return entries, cache is not None and cache.rebuilt
+    return entries, cache is not None and cache.rebuilt, write

@@ -10,11 +10,11 @@ import contextlib
 import gc
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from vaultkit.bulk import PARALLEL_MIN, Entry, Progress, read_entries
+from vaultkit.bulk import PARALLEL_MIN, CacheWrite, Entry, Progress, read_entries_deferred
 from vaultkit.cache import CACHE_DIR, CACHE_FILE
 from vaultkit.config import Config, load_config
 from vaultkit.diagnostics import Diagnostic, sort_key
@@ -52,6 +52,8 @@ class Loaded:
     vault: Vault
     notes: tuple[Note, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # The parse cache, possibly still being written (`load_vault(defer_cache=True)`): wait for it.
+    cache_write: CacheWrite = field(default_factory=CacheWrite, compare=False, repr=False)
 
 
 @contextlib.contextmanager
@@ -101,9 +103,24 @@ def read_notes(
     brought up to date. `workers`: processes for parsing (None: as many as there are cores, once at least
     `PARALLEL_MIN` notes need parsing; 1: never). `scanned`: the scan already made, with the time taken just
     before it (see `scan_now`)."""
+    notes, attachments, diags, _ = _read_notes(root, config, use_cache, progress, workers, scanned, False)
+    return notes, attachments, diags
+
+
+def _read_notes(
+    root: Path,
+    config: Config,
+    use_cache: bool,
+    progress: Progress | None,
+    workers: int | None,
+    scanned: tuple[Scan, int] | None,
+    defer: bool,
+) -> tuple[list[Note], tuple[str, ...], list[Diagnostic], CacheWrite]:
     with gc_paused():
         scan, now_ns = scanned if scanned is not None else scan_now(root, config)
-        entries, rebuilt = read_entries(root, config, scan, now_ns, use_cache, progress, workers)
+        entries, rebuilt, write = read_entries_deferred(
+            root, config, scan, now_ns, use_cache, progress, workers, defer=defer
+        )
         diags = list(scan.diagnostics)
         if rebuilt:
             diags.append(CACHE_REBUILT)
@@ -112,7 +129,7 @@ def read_notes(
             diags.extend(problems)
             if note is not None:
                 notes.append(note)
-    return notes, scan.attachments, diags
+    return notes, scan.attachments, diags, write
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,26 +160,28 @@ def load_vault(
     use_cache: bool = True,
     progress: Progress | None = None,
     workers: int | None = None,
+    defer_cache: bool = False,
 ) -> Loaded:
     """Read the whole vault. One bad note is reported and skipped; it never stops the rest.
 
     `root` may be a folder or what `prepare` found in it. `use_cache=False` reads every note and leaves
-    `.vaultkit/` alone; see `read_notes` for the rest."""
+    `.vaultkit/` alone; see `read_notes` for the rest. With `defer_cache`, a child process may still be
+    writing the parse cache when this returns: the caller must `loaded.cache_write.wait()`."""
     ready = root if isinstance(root, Prepared) else prepare(root)
     root, config, diags = ready.root, ready.config, list(ready.config_diagnostics)
+    scanned = (ready.scan, ready.now_ns)
     with gc_paused():
-        notes, attachments, more = read_notes(
-            root,
-            config,
-            use_cache=use_cache,
-            progress=progress,
-            workers=workers,
-            scanned=(ready.scan, ready.now_ns),
+        notes, attachments, more, write = _read_notes(
+            root, config, use_cache, progress, workers, scanned, defer_cache
         )
-        diags.extend(more)
-        vault, model_diags = build_vault(notes, attachments, config)
-        diags.extend(model_diags)
-    return Loaded(root, config, vault, tuple(notes), tuple(sorted(set(diags), key=sort_key)))
+        try:
+            diags.extend(more)
+            vault, model_diags = build_vault(notes, attachments, config)
+            diags.extend(model_diags)
+        except BaseException:
+            write.wait()
+            raise
+    return Loaded(root, config, vault, tuple(notes), tuple(sorted(set(diags), key=sort_key)), write)
 
 
 def check(root: Path) -> list[Diagnostic]:
