@@ -8,6 +8,7 @@ corpora (read in place, skipped when they are not beside the checkout) and of th
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import re
@@ -20,9 +21,9 @@ from hypothesis import strategies as st
 
 from tests import reference_markdown
 from tests.conftest import CORPORA
-from vaultkit.read._mdfast import new_link, new_tag, new_task
+from vaultkit.read._mdfast import new_body, new_link, new_note, new_tag, new_task, with_summary
 from vaultkit.read.markdown import parse_body
-from vaultkit.read.types import Body, RawLink, RawTag, RawTask
+from vaultkit.read.types import Body, Note, RawLink, RawTag, RawTask
 
 SCALE = int(os.environ.get("VAULTKIT_FUZZ_SCALE", "1"))  # e.g. 50 for a long run by hand
 EXAMPLE_VAULT = Path(__file__).resolve().parents[1] / "example-vault"
@@ -204,3 +205,15 @@ def test_fast_constructors_make_equal_objects() -> None:
     assert task == RawTask(1, "x", "t", priority="high")
     assert hash(task) == hash(RawTask(1, "x", "t", priority="high"))
     assert Body((new_link("a", "", None, 1, False),)) == Body((RawLink("a", "", None, 1),))
+    assert new_link("a", "", "t", 2, False, True) == RawLink("a", "", "t", 2, markdown=True)
+    tag = RawTag("x", 9)
+    body = new_body((), (tag,), (task,), (), "gist")
+    assert body == Body(tags=(tag,), tasks=(task,), summary="gist")
+    assert with_summary(Body(tags=(tag,)), "gist") == Body(tags=(tag,), summary="gist")
+    plain = Body()
+    assert with_summary(plain, "x") is not plain and plain.summary == ""  # a new one, never changed
+    note = new_note("a.md", {"k": 1}, {"k": 2}, body, 5, 6)
+    assert note == Note("a.md", {"k": 1}, {"k": 2}, body, 5, 6)
+    assert repr(note) == repr(Note("a.md", {"k": 1}, {"k": 2}, body, 5, 6))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        note.path = "b.md"  # type: ignore[misc]

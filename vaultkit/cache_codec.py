@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.read._mdfast import new_body, new_link, new_note, new_tag, new_task
 from vaultkit.read.types import Body, Note, Problem, RawLink, RawTag, RawTask
 
 __all__ = ["CorruptCache", "Decoder", "Entry", "encode"]
@@ -106,7 +107,7 @@ def _new_link(key: str | tuple[Any, ...]) -> RawLink:
         line, colon, target = key.partition(":")
         if not (colon and line.isdigit() and line.isascii()):
             raise CorruptCache("link")
-        return RawLink(target, "", None, int(line))
+        return new_link(target, "", None, int(line), False)
     target, subpath, display, line, embed, markdown = key
     if not (
         type(target) is str
@@ -117,7 +118,7 @@ def _new_link(key: str | tuple[Any, ...]) -> RawLink:
         and type(markdown) is bool
     ):
         raise CorruptCache("link")
-    return RawLink(target, subpath, display, line, embed, markdown)
+    return new_link(target, subpath, display, line, embed, markdown)
 
 
 class Decoder:
@@ -170,7 +171,7 @@ class Decoder:
             if type(line) is not int:
                 raise CorruptCache(path)
         if not (links or tags or tasks or problems or summary):
-            return Note(path, meta, key_lines, _EMPTY_BODY, mtime_ns, size)
+            return new_note(path, meta, key_lines, _EMPTY_BODY, mtime_ns, size)
         get_tag = self._tags.get
         tag_list = []
         for t in tags:
@@ -180,16 +181,16 @@ class Decoder:
                 name, line = key
                 if type(name) is not str or type(line) is not int:
                     raise CorruptCache(path)
-                tag = self._tags[key] = RawTag(name, line)
+                tag = self._tags[key] = new_tag(name, line)
             tag_list.append(tag)
-        parsed = Body(
+        parsed = new_body(
             self._links_of(links),
             tuple(tag_list),
             tuple([self._task(t) for t in tasks]),
             tuple([Problem(*self._problem(p)) for p in problems]),
             summary,
         )
-        return Note(path, meta, key_lines, parsed, mtime_ns, size)
+        return new_note(path, meta, key_lines, parsed, mtime_ns, size)
 
     def _links_of(self, links: list[Any]) -> tuple[RawLink, ...]:
         memo = self._links
@@ -212,19 +213,19 @@ class Decoder:
             and _is_opt_str(recurrence)
         ):
             raise CorruptCache("task")
-        return RawTask(
+        return new_task(
             line,
             status,
             text,
-            due=_day_of(due),
-            scheduled=_day_of(scheduled),
-            start=_day_of(start),
-            created=_day_of(created),
-            done=_day_of(done),
-            cancelled=_day_of(cancelled),
-            priority=priority,
-            recurrence=recurrence,
-            links=self._links_of(links),
+            _day_of(due),
+            _day_of(scheduled),
+            _day_of(start),
+            _day_of(created),
+            _day_of(done),
+            _day_of(cancelled),
+            priority,
+            recurrence,
+            self._links_of(links),
         )
 
     @staticmethod

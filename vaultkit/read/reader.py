@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import time
 from pathlib import Path
 
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.read._mdfast import new_note, with_summary
 from vaultkit.read.frontmatter import read_frontmatter
 from vaultkit.read.markdown import parse_body
 from vaultkit.read.scan import nfc
@@ -86,18 +86,13 @@ def parse_note(path: str, text: str, *, size: int = 0, mtime_ns: int = 0) -> tup
     body = parse_body(rest, fm.body_line)
     summary = summary_of(rest)
     if summary:
-        body = dataclasses.replace(body, summary=summary)
-    diags = [_diag(path, p) for p in fm.problems]
-    diags.extend(_diag(path, p) for p in body.problems)
-    note = Note(
-        path=path,
-        meta=fm.data if fm.data is not None else {},
-        key_lines=fm.key_lines if fm.data is not None else {},
-        body=body,
-        mtime_ns=mtime_ns,
-        size=size,
-    )
-    return note, diags
+        body = with_summary(body, summary)
+    diags = [_diag(path, p) for p in fm.problems] if fm.problems else []
+    if body.problems:
+        diags.extend(_diag(path, p) for p in body.problems)
+    if fm.data is None:
+        return new_note(path, {}, {}, body, mtime_ns, size), diags
+    return new_note(path, fm.data, fm.key_lines, body, mtime_ns, size), diags
 
 
 ReadResult = tuple[bytes | None, int, int, list[Diagnostic]]  # bytes, size, mtime_ns, diagnostics
