@@ -161,11 +161,14 @@ def _read_once(root: str, path: str, max_bytes: int) -> tuple[ReadResult, bool]:
         parts: list[bytes] = []
         total, want = 0, st.st_size + 1
         while total <= max_bytes:
-            piece = os.read(fd, min(want, max_bytes + 1 - total))
+            asked = min(want, max_bytes + 1 - total)
+            piece = os.read(fd, asked)
             if not piece:
                 break
             parts.append(piece)
             total += len(piece)
+            if len(piece) < asked:  # a regular file's short read is its end (checked by `after` below)
+                break
             want = 65536
         after = os.fstat(fd)
     except OSError as exc:
