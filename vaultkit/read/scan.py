@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import unicodedata
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from vaultkit.diagnostics import Diagnostic
@@ -44,7 +46,16 @@ def is_conflict_copy(name: str) -> bool:
 
 
 def scan_vault(root: Path, output_dir: str) -> Scan:
-    """List the vault's files; skip hidden folders, `.obsidian/`, `.trash/`, `.git/` and the output folder."""
+    """List the vault's files; skip hidden folders, `.obsidian/`, `.trash/`, `.git/` and the output folder.
+
+    Each folder's entries are first run through a fast loop that takes the common case in any order: a
+    regular file with an ASCII name (NFC and UTF-8 are no-ops) that is no conflict copy. The rest (folders,
+    symlinks, other names, files to report) then go in name order through the full rules, so diagnostics
+    and the folder walk keep the name order; `notes` and `attachments` are sorted at the end anyway. Two
+    notes share a path only where NFC folds names together, and their order is kept too: the sort is
+    stable, folders are walked in name order, and an ASCII name (added first) sorts before any other
+    name that NFC folds onto it.
+    """
     root = root.resolve()
     notes: list[ScannedFile] = []
     attachments: list[str] = []
@@ -62,13 +73,15 @@ def scan_vault(root: Path, output_dir: str) -> Scan:
             return
         seen_dirs.add(key)
         try:
-            entries = sorted(os.scandir(real_dir), key=lambda e: e.name)
+            entries = list(os.scandir(real_dir))
         except OSError as exc:
             diags.append(
                 Diagnostic(rel_dir or ".", None, "warning", "unreadable-folder", f"cannot list: {exc}")
             )
             return
-        for entry in entries:
+        rest = _fast_files(entries, real_dir, key, f"{rel_dir}/" if rel_dir else "", notes, attachments)
+        rest.sort(key=_BY_NAME)
+        for entry in rest:
             name = nfc(entry.name)
             rel = f"{rel_dir}/{name}" if rel_dir else name
             if name.startswith("."):
@@ -127,9 +140,106 @@ def scan_vault(root: Path, output_dir: str) -> Scan:
                     notes.append(ScannedFile(rel, st.st_size, st.st_mtime_ns))
 
     walk(root, "")
-    notes.sort(key=lambda f: f.path)
+    notes.sort(key=_BY_PATH)
     attachments.sort()
     return Scan(tuple(notes), tuple(attachments), tuple(diags))
+
+
+_BY_NAME = attrgetter("name")
+_BY_PATH = attrgetter("path")
+# `ScannedFile(path, size, mtime_ns)` without the frozen dataclass `__init__` (one `object.__setattr__`
+# per field): the same object, made by setting its slots directly.
+_new = object.__new__
+_set_path = ScannedFile.path.__set__  # type: ignore[attr-defined]
+_set_size = ScannedFile.size.__set__  # type: ignore[attr-defined]
+_set_mtime = ScannedFile.mtime_ns.__set__  # type: ignore[attr-defined]
+# Stat-ing names relative to a folder fd (`lstat(name, dir_fd=fd)`) spares the kernel the walk of the
+# whole path that `DirEntry.stat()` makes it do: a fifth of the scan's time. Only on Linux, and only
+# for a folder path short enough that "<folder>/<name>" stays well under PATH_MAX (4096 bytes; names
+# are at most 255), so the full path could not have failed with ENAMETOOLONG where the fd works.
+_USE_DIR_FD = sys.platform.startswith("linux") and os.stat in os.supports_dir_fd
+_MAX_DIR_BYTES = 3000
+
+
+def _open_dir(real_dir: Path, key: tuple[int, int]) -> int:
+    """A file descriptor on the folder `key` (st_dev, st_ino) at `real_dir`, or -1 to stat by path."""
+    if not _USE_DIR_FD or len(os.fsencode(real_dir)) > _MAX_DIR_BYTES:
+        return -1
+    try:
+        fd = os.open(real_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return -1
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) == key:  # still the folder listed
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return -1
+
+
+def _fast_files(
+    entries: list[os.DirEntry[str]],
+    real_dir: Path,
+    key: tuple[int, int],
+    prefix: str,
+    notes: list[ScannedFile],
+    attachments: list[str],
+) -> list[os.DirEntry[str]]:
+    """Add the folder's plain files to `notes` / `attachments`; return the entries left for the full rules.
+
+    Taken here, in any order: a regular file (not a symlink) whose name is ASCII (so NFC and the UTF-8
+    check change nothing), does not start with a dot and, for a note, does not contain "conflict" in any
+    case (`_CONFLICT_COPY` needs that word, and on an ASCII name IGNORECASE matches only its ASCII case
+    variants). A file that cannot be stat-ed is skipped, as by the full rules. `is_symlink()` is asked
+    first of every entry: it can only fail where the file system gives no file type and an lstat fails,
+    and then every entry is left to the full rules (which keep `is_link` from the entry before) and
+    nothing from this folder is added here.
+    """
+    rest: list[os.DirEntry[str]] = []
+    keep = rest.append
+    found: list[ScannedFile] = []
+    add_note = found.append
+    others: list[str] = []
+    add_other = others.append
+    is_reg, lstat = stat.S_ISREG, os.lstat
+    new, sf, set_path, set_size, set_mtime = _new, ScannedFile, _set_path, _set_size, _set_mtime
+    fd = _open_dir(real_dir, key)
+    try:
+        for entry in entries:
+            name = entry.name
+            if entry.is_symlink() or not name.isascii():
+                keep(entry)
+                continue
+            if name[0] == ".":
+                continue
+            try:
+                st = lstat(name, dir_fd=fd) if fd >= 0 else entry.stat()
+            except OSError:
+                continue
+            if not is_reg(st.st_mode):
+                keep(entry)
+                continue
+            low = name.lower()
+            if not low.endswith(".md"):
+                add_other(prefix + name)
+            elif "conflict" in low:
+                keep(entry)
+            else:
+                f = new(sf)
+                set_path(f, prefix + name)
+                set_size(f, st.st_size)
+                set_mtime(f, st.st_mtime_ns)
+                add_note(f)
+    except OSError:
+        return entries
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    notes += found
+    attachments += others
+    return rest
 
 
 @dataclass(frozen=True, slots=True)
