@@ -1,6 +1,6 @@
 """Benchmark: how long from saving a note to the agenda page showing it, under `vaultkit watch`.
 
-Run: .venv/bin/python benchmarks/bench_watch.py VAULT [--edits 9] [--quiet-ms 200] [--polling]
+Run: .venv/bin/python benchmarks/bench_watch.py VAULT [--edits 9] [--new-notes 5] [--quiet-ms 200] [--polling]
 
 VAULT is any vault folder, e.g. one made by `benchmarks/generate.py /tmp/vaultkit-bench/medium --size medium`.
 The watch runs in a child process (this file with `--child`), as `vaultkit watch` would. The benchmark adds
@@ -10,6 +10,10 @@ moment `Agenda/Follow-ups.md` holds the new line: debounce, build and write incl
 (and min, max) of the N edits, and the build times the watch reported. The note is deleted at the end (the
 watch rebuilds once more before it is stopped), so the vault is left as it was apart from `Agenda/` and the
 parse cache.
+
+With `--new-notes N` it then logs N meetings with that person, each a new interaction note dated today
+(the line leaves "Keep in touch": time to the page without it), and deletes each again (the line comes
+back): the creating and deleting of notes, which change the set of files.
 """
 
 from __future__ import annotations
@@ -104,23 +108,61 @@ def page_shows(page: Path, cadence_days: int) -> bool:
     return any(NAME in line and wanted.search(line) for line in text.splitlines())
 
 
-def wait_for_page(page: Path, cadence_days: int, timeout: float) -> float:
+def wait_for_page(page: Path, cadence_days: int, timeout: float, shown: bool = True) -> float:
     """Poll the page's stat every millisecond; read it only when it changed. Returns perf_counter() when the
-    page shows the edit."""
+    page shows the edit (with `shown` False: when it no longer shows the line)."""
     deadline = time.perf_counter() + timeout
     seen = None
     while time.perf_counter() < deadline:
         state = page_state(page)
         if state != seen:
             now = time.perf_counter()
-            if page_shows(page, cadence_days):
+            if page_shows(page, cadence_days) == shown:
                 return now
             seen = state
         time.sleep(0.001)
     raise TimeoutError(f"{page} did not show the edit within {timeout:g} s")
 
 
-def measure(vault: Path, edits: int, quiet_ms: float, polling: bool, timeout: float) -> None:
+def meeting_text() -> str:
+    return (
+        f'---\ntype: interaction\ndate: {TODAY.isoformat()}\nwith: ["[[{NAME}]]"]\n---\n'
+        "A meeting the watch benchmark logs; safe to delete.\n"
+    )
+
+
+def new_notes(
+    watch: Child, folder: Path, page: Path, cadence: int, count: int, timeout: float
+) -> tuple[list[float], list[float]]:
+    """Create and delete `count` interaction notes, one at a time: (create latencies, delete latencies)."""
+    created: list[float] = []
+    deleted: list[float] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        meeting = folder / f"{TODAY.isoformat()} Bench Watch Meeting {i + 1}.md"
+        atomic_save(meeting, meeting_text())
+        saved = time.perf_counter()
+        created.append((wait_for_page(page, cadence, timeout, shown=False) - saved) * 1000)
+        _, ms, _, _ = watch.next_report(timeout)
+        print(f"  new note {i + 1}: page updated {created[-1]:.0f} ms after the save (build {ms:.0f} ms)")
+        time.sleep(0.3)
+        meeting.unlink()
+        gone = time.perf_counter()
+        deleted.append((wait_for_page(page, cadence, timeout) - gone) * 1000)
+        _, ms, _, _ = watch.next_report(timeout)
+        print(f"  deleted {i + 1}: page updated {deleted[-1]:.0f} ms after the delete (build {ms:.0f} ms)")
+        time.sleep(0.3)
+    return created, deleted
+
+
+def _summary(what: str, latencies: list[float]) -> str:
+    return (
+        f"{what}: median {statistics.median(latencies):.0f} ms "
+        f"(min {min(latencies):.0f}, max {max(latencies):.0f})"
+    )
+
+
+def measure(vault: Path, edits: int, quiet_ms: float, polling: bool, timeout: float, meetings: int) -> None:
     from vaultkit.config import load_config
 
     root = vault.resolve()
@@ -150,6 +192,9 @@ def measure(vault: Path, edits: int, quiet_ms: float, polling: bool, timeout: fl
             builds.append(ms)
             print(f"  edit {i + 1}: page updated {latencies[-1]:.0f} ms after the save (build {ms:.0f} ms)")
             time.sleep(0.3)  # let the burst end, so each edit is its own rebuild
+        if meetings:
+            folder = root / config.folders.interactions
+            made = new_notes(watch, folder, page, 400 + edits, meetings, timeout)
         note.unlink()
         watch.next_report(timeout)
     finally:
@@ -158,10 +203,11 @@ def measure(vault: Path, edits: int, quiet_ms: float, polling: bool, timeout: fl
             note.unlink()
 
     print(
-        f"save -> page: median {statistics.median(latencies):.0f} ms "
-        f"(min {min(latencies):.0f}, max {max(latencies):.0f}); "
+        f"{_summary('save -> page', latencies)}; "
         f"build median {statistics.median(builds):.0f} ms; debounce {quiet_ms:g} ms"
     )
+    if meetings:
+        print(f"{_summary('new note -> page', made[0])}; {_summary('deleted note -> page', made[1])}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
     parser.add_argument("vault", type=Path)
     parser.add_argument("--edits", type=int, default=9)
+    parser.add_argument("--new-notes", type=int, default=0, help="also create and delete this many notes")
     parser.add_argument("--quiet-ms", type=float, default=200.0)
     parser.add_argument("--polling", action="store_true")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for one build")
@@ -180,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         child(args.vault, args.quiet_ms, args.polling)
     else:
-        measure(args.vault, args.edits, args.quiet_ms, args.polling, args.timeout)
+        measure(args.vault, args.edits, args.quiet_ms, args.polling, args.timeout, args.new_notes)
     return 0
 
 
