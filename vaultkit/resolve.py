@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final, cast
 
 FROM_FOLDER: Final = object()  # a result that depends on the folder of the note the link is in
@@ -27,27 +27,28 @@ class Resolver:
     Results are memoized, per link path when the source folder does not matter (most links), else per source
     folder (results depend on nothing else), so a resolver can be shared by every build of the same files."""
 
-    __slots__ = ("_anywhere", "_by_key", "_by_name", "_by_path", "_memo", "ambiguous")
+    __slots__ = ("_anywhere", "_by_key", "_by_name", "_memo", "ambiguous")
 
     def __init__(self, paths: Iterable[str]) -> None:
-        by_name: dict[str, list[str]] = {}
-        by_path: dict[str, str] = {}
-        ambiguous = False
+        # File name (its key: lower case, NFC) -> the path of the one file of that name, else the paths of
+        # all of them in order. There is no index by whole path: a file is found by path among the files
+        # of its name (`_exact`), which costs less than keying every path.
+        by_name: dict[str, str | list[str]] = {}
+        shared: list[list[str]] = []  # the paths of each name that is not one file's
         for path in paths:
-            lower = path.lower() if path.isascii() else _key(path)
-            if by_path.setdefault(lower, path) != path:
-                ambiguous = True
-                by_path[lower] = path
-            name = lower.rpartition("/")[2]
+            # The name's key: from the name alone when the path is ASCII (lower case letter by letter).
+            name = path[path.rfind("/") + 1 :].lower() if path.isascii() else _key(path).rpartition("/")[2]
             same = by_name.get(name)
             if same is None:
-                by_name[name] = [path]
+                by_name[name] = path
+            elif isinstance(same, str):
+                shared.append([same, path])
+                by_name[name] = shared[-1]
             else:
                 same.append(path)
         self._by_name = by_name
-        self._by_path = by_path
         # Two files that differ only in case (or NFC): the order the paths came in decides between them.
-        self.ambiguous = ambiguous
+        self.ambiguous = any(len({_key(path) for path in same}) < len(set(same)) for same in shared)
         self._anywhere: dict[str, object] = {}  # linkpath -> result from any folder, or FROM_FOLDER
         self._by_key: dict[str, object] = {}  # the same by lower-case linkpath ([[Ann]] is [[ann]])
         self._memo: dict[str, dict[str, str | None]] = {}  # source folder -> linkpath -> result
@@ -93,9 +94,9 @@ class Resolver:
         lp = linkpath.lower() if linkpath.isascii() else _key(linkpath)
         last = lp.rpartition("/")[2]
         suffix = lp
-        candidates = self._by_name.get(last, []) if "." in last else []
+        candidates = self._named(last) if "." in last else ()
         if not candidates:
-            candidates = self._by_name.get(last + ".md", [])
+            candidates = self._named(last + ".md")
             suffix = lp + ".md"
         if not candidates:
             return None
@@ -121,8 +122,24 @@ class Resolver:
         src_folder = _key(folder)
         return min(matches, key=lambda c: (not _key(c).startswith(src_folder), len(c), c))
 
+    def _named(self, name: str) -> Sequence[str]:
+        """The files of this name (key)."""
+        same = self._by_name.get(name)
+        if same is None:
+            return ()
+        return (same,) if type(same) is str else same
+
     def _exact(self, lower_path: str) -> str | None:
-        hit = self._by_path.get(lower_path)
+        """The file of this path (key), else of this path with `.md`."""
+        hit = self._path(lower_path)
         if hit is None and not lower_path.endswith(".md"):
-            hit = self._by_path.get(lower_path + ".md")
+            hit = self._path(lower_path + ".md")
+        return hit
+
+    def _path(self, lower_path: str) -> str | None:
+        """The file whose path has this key: the last of them (as the paths came in) when they are several."""
+        hit = None
+        for path in self._named(lower_path.rpartition("/")[2]):
+            if _key(path) == lower_path:
+                hit = path
         return hit

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
 from typing import TypeVar
 
+from vaultkit.model.construct import constructor
 from vaultkit.model.types import DailyNote, Interaction, Person, Task, Touch
 
 T = TypeVar("T", Interaction, DailyNote)
@@ -17,6 +18,7 @@ T = TypeVar("T", Interaction, DailyNote)
 _MIN = dt.date.min
 _touch_order = attrgetter("date", "source")
 _task_path = attrgetter("path")
+new_touch = constructor(Touch)
 _FEW = 64  # up to this many changed records, tuples are patched in place; beyond, filtered and sorted again
 
 
@@ -64,25 +66,30 @@ def all_touches(
             continue
         with_ = i.people
         if with_:
-            touch = Touch(date, i.path, "interaction")
-            for p in with_:
-                found[p].append(touch)
-        mention = None
-        for p in i.mentions:
-            if p not in with_:
-                if mention is None:
-                    mention = Touch(date, i.path, "interaction note")
-                found[p].append(mention)
+            touch = new_touch(date, i.path, "interaction")
+            if len(with_) == 1:
+                found[with_[0]].append(touch)
+            else:
+                for p in with_:
+                    found[p].append(touch)
+        mentions = i.mentions
+        if mentions and mentions != with_:  # most notes link to the people they were with, if anyone
+            mention = None
+            for p in mentions:
+                if p not in with_:
+                    if mention is None:
+                        mention = new_touch(date, i.path, "interaction note")
+                    found[p].append(mention)
     unsorted: set[str] = set()
     for d in daily:
         if d.mentions:
-            touch = Touch(d.date, d.path, "daily note")
+            touch = new_touch(d.date, d.path, "daily note")
             for p in d.mentions:
                 found[p].append(touch)
             unsorted.update(d.mentions)
     for person in people:
         if person.last_contact is not None:
-            found[person.path].append(Touch(person.last_contact, person.path, "last_contact"))
+            found[person.path].append(new_touch(person.last_contact, person.path, "last_contact"))
             unsorted.add(person.path)
     return {p: newest_first(found[p]) if p in unsorted else tuple(found[p]) for p in sorted(found)}
 

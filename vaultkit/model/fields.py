@@ -6,15 +6,54 @@ those `get` and `line` are the plain dictionary look-ups and no lower-case map i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, TypeVar
 
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.read.types import Note
+from vaultkit.read.types import Note, RawTag
 from vaultkit.values import KNOWN_DATES, ValueError_, parse_date, str_list
 
 T = TypeVar("T")
+
+LOWER_KEYS: set[str] = set()  # keys seen to be lower case (`type`, `date`, ...): a vault uses few
+LOWER_KEYS_MAX = 1 << 12
+TAG_KEYS: dict[str, str] = {}  # body tag name -> in lower case: a vault uses few tags, again and again
+
+
+def lower_keys(meta: Mapping[Any, Any]) -> bool:
+    """Whether every key of `meta` is text in lower case: then a key is found, in any case, by a plain
+    look-up (the case of most notes)."""
+    if meta.keys() <= LOWER_KEYS:
+        return True
+    for key in meta:
+        if type(key) is not str or key.lower() != key:
+            return False
+    if len(LOWER_KEYS) < LOWER_KEYS_MAX:
+        LOWER_KEYS.update(meta)
+    return True
+
+
+def note_tags(body_tags: tuple[RawTag, ...], front: Any) -> tuple[str, ...]:
+    """Frontmatter tags (`front`, the value of `tags:`) and body tags, lower-case, without '#', each once:
+    the frontmatter's first (a body tag already there keeps its place)."""
+    found: dict[str, None] = {}
+    if front is not None:
+        for tag in str_list(front, comma_split=True):
+            found[tag.lstrip("#").lower()] = None
+    known = TAG_KEYS.get
+    for raw in body_tags:
+        found[known(raw.name) or tag_key(raw.name)] = None
+    found.pop("", None)
+    return tuple(found)
+
+
+def tag_key(name: str) -> str:
+    """A body tag's name in lower case (`TAG_KEYS` remembers it)."""
+    key = name.lower()
+    if len(TAG_KEYS) < LOWER_KEYS_MAX:
+        TAG_KEYS[name] = key
+    return key
 
 
 def _get_any_case(meta: dict[Any, Any], lower: dict[str, Any], key: str) -> Any:
@@ -34,12 +73,7 @@ class Fields:
         self.note = note
         self.diags = diags
         meta = note.meta
-        try:
-            joined = "".join(meta)
-        except TypeError:  # a key that is not text (YAML `1: x`)
-            joined = "A"
-        # Every key is lower case unless the joined keys have an upper-case letter.
-        if joined.lower() == joined:
+        if lower_keys(meta):
             self.lower: dict[str, Any] | None = None
             self.get: Callable[[str], Any] = meta.get
         else:
@@ -102,15 +136,4 @@ class Fields:
 
     def tags(self) -> tuple[str, ...]:
         """Frontmatter tags and body tags, lower-case, without '#', each once."""
-        found: dict[str, None] = {}
-        for raw in self.note.body.tags:
-            found[raw.name.lower()] = None
-        value = self.get("tags")
-        if value is not None:
-            front: dict[str, None] = {}
-            for tag in str_list(value, comma_split=True):
-                front[tag.lstrip("#").lower()] = None
-            front.update(found)  # a tag already there keeps its place
-            found = front
-        found.pop("", None)
-        return tuple(found)
+        return note_tags(self.note.body.tags, self.get("tags"))

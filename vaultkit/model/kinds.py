@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from vaultkit.config import Config
 from vaultkit.model.records import DAILY_NAME
 from vaultkit.read.types import Note
 
+_path = attrgetter("path")
 TYPES = ("person", "interaction", "org", "event", "resource")
 
 
@@ -63,6 +66,33 @@ class NoteTypes:
         if kind is None and DAILY_NAME.match(note.name):
             return "daily"
         return kind
+
+    def sort_out(
+        self, notes: list[Note]
+    ) -> tuple[dict[str, Note], dict[str, str | None], dict[str | None, list[Note]]]:
+        """`notes` in path order, by path (the last of the same path wins), the type of each, and the notes
+        of each type: in one pass over notes that come sorted, as they mostly do (this pass is the first to
+        read them)."""
+        by_path: dict[str, Note] = {}
+        kinds: dict[str, str | None] = {}
+        groups: dict[str | None, list[Note]] = {kind: [] for kind in (*TYPES, "daily", None)}
+        declared_as = self._declared.get
+        last = ""
+        for n in notes:
+            path = n.path
+            if path < last:  # not in path order after all
+                return self.sort_out(sorted(notes, key=_path))
+            last = path
+            by_path[path] = n
+            declared = n.meta.get("type")
+            kind = declared_as(declared) if type(declared) is str else None
+            if kind is None:  # no `type:`, or one not seen before, or not a type
+                kind = self(n)
+            kinds[path] = kind
+            groups[kind].append(n)
+        if len(by_path) != len(notes):
+            return self.sort_out(list(by_path.values()))
+        return by_path, kinds, groups
 
     def _by_folder(self, folder: str) -> str | None:
         f = self.config.folders

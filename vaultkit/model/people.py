@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Final, cast
 
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.model.fields import LOWER_KEYS, lower_keys
 from vaultkit.read.types import Note
 from vaultkit.resolve import FROM_FOLDER, Resolver
 from vaultkit.values import link_target, str_list
@@ -22,7 +23,10 @@ def name_key(text: str) -> str:
 
 
 def person_aliases(note: Note) -> tuple[str, ...]:
-    for key, value in note.meta.items():
+    meta = note.meta
+    if meta.keys() <= LOWER_KEYS or lower_keys(meta):  # then `aliases:` is the only key that can be it
+        return tuple(str_list(meta.get("aliases"), comma_split=False))
+    for key, value in meta.items():
         if isinstance(key, str) and key.lower() == "aliases":
             return tuple(str_list(value, comma_split=False))
     return ()
@@ -31,8 +35,14 @@ def person_aliases(note: Note) -> tuple[str, ...]:
 def person_emails(note: Note) -> tuple[str, ...]:
     """Every email a person note gives (under `emails:` and `email:`), lower-case: to find the same person
     written down twice."""
+    meta = note.meta
+    if meta.keys() <= LOWER_KEYS or lower_keys(meta):  # then only `emails:` and `email:` can be them
+        emails = meta.get("emails")
+        email = meta.get("email")
+        if email is None or emails is None:  # else their order decides
+            return tuple([found.strip().lower() for found in str_list(email if emails is None else emails)])
     found: list[str] = []
-    for key, value in note.meta.items():
+    for key, value in meta.items():
         if isinstance(key, str) and key.lower() in ("emails", "email"):
             found.extend(email.strip().lower() for email in str_list(value))
     return tuple(found)
@@ -45,8 +55,8 @@ def email_diagnostics(emails: Iterable[tuple[str, tuple[str, ...]]]) -> list[Dia
         for email in found:
             owners[email].add(path)
     diags = []
-    for email, paths in sorted(owners.items()):
-        unique = sorted(paths)
+    for email in sorted(email for email, paths in owners.items() if len(paths) > 1):
+        unique = sorted(owners[email])
         for other in unique[1:]:
             diags.append(
                 Diagnostic(
@@ -94,7 +104,11 @@ class PeopleIndex:
             for alias in aliases:
                 owners[name_key(alias)].append(n.path)
         self.alias_diagnostics: list[Diagnostic] = []
-        for alias, paths in sorted(owners.items()):
+        for alias in sorted(owners):
+            paths = owners[alias]
+            if len(paths) == 1:  # most aliases are one person's
+                self.by_alias[alias] = paths[0]
+                continue
             unique = sorted(set(paths))
             self.by_alias[alias] = unique[0]
             for other in unique[1:]:

@@ -1,30 +1,33 @@
 """One note -> its record (Person, Interaction, ...) and its tasks. Each depends only on the note itself and
-on the shared index of files and people, so a note's record can be made again alone when it changes."""
+on the shared index of files and people, so a note's record can be made again alone when it changes.
+
+Written for speed, as it runs on every note of a cold build: records are made without `__init__`
+(`construct`), and an interaction note as most are (keys in lower case, dates seen before) takes a short
+way that reads its values directly; anything else takes the long way, through `Fields`. The two give the
+same record and diagnostics (tests/test_model_fastpaths.py)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.model.fields import Fields
+from vaultkit.model.construct import constructor
+from vaultkit.model.fields import LOWER_KEYS, TAG_KEYS, Fields, lower_keys, note_tags, tag_key
 from vaultkit.model.people import NOBODY, PeopleIndex, entry_diagnostic
-from vaultkit.model.types import (
-    DailyNote,
-    Event,
-    Interaction,
-    Mentorship,
-    Milestone,
-    Org,
-    Person,
-    Resource,
-    Task,
-)
-from vaultkit.read.types import Note
+from vaultkit.model.person import person_record
+from vaultkit.model.types import DailyNote, Event, Interaction, Org, Person, Resource, Task
+from vaultkit.read.types import Note, RawLink
 from vaultkit.resolve import Resolver
-from vaultkit.values import ValueError_, link_target, parse_birthday, parse_cadence, parse_date, str_list
+from vaultkit.values import KNOWN_DATES, ValueError_, link_target, parse_date, str_list
 
 DAILY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Record = Person | Interaction | Org | Event | Resource | DailyNote
+
+_TARGETS_MAX = 1 << 16
+new_interaction = constructor(Interaction)
+new_daily = constructor(DailyNote)
+new_task = constructor(Task)
 
 
 def note_name(path: str) -> str:
@@ -36,11 +39,13 @@ def note_name(path: str) -> str:
 class Records:
     """Makes the records of notes against one `PeopleIndex` (and its resolver)."""
 
-    __slots__ = ("people", "resolver")
+    __slots__ = ("_targets", "_words", "people", "resolver")
 
     def __init__(self, people: PeopleIndex) -> None:
         self.people = people
         self.resolver: Resolver = people.resolver
+        self._targets: dict[str, str] = {}  # `org:` text -> its link target: the same few, again and again
+        self._words: dict[str, str | None] = {}  # `kind:` text -> `_word`
 
     def make(self, kind: str | None, n: Note, diags: list[Diagnostic]) -> Record | None:
         """The record of note `n` of type `kind`: None for a daily note without a date or an untyped note."""
@@ -58,8 +63,21 @@ class Records:
             return self.resource(n, diags)
         return None
 
+    def _word(self, text: str) -> str | None:
+        """`text` stripped, in lower case (None when that is empty), as one string for every note that
+        writes the same (`kind: call`)."""
+        word = text.strip().lower() or None
+        if len(self._words) < _TARGETS_MAX:
+            self._words[text] = word
+        return word
+
     def link_to_note(self, text: str, source: str) -> tuple[str, str | None]:
-        target, _ = link_target(text)
+        """The link target `text` names (a link or a plain name), and the file it resolves to."""
+        target = self._targets.get(text)
+        if target is None:
+            target = link_target(text)[0]
+            if len(self._targets) < _TARGETS_MAX:
+                self._targets[text] = target
         return target, self.resolver.resolve(target, source)
 
     def body_people(self, note: Note) -> tuple[str, ...]:
@@ -82,22 +100,29 @@ class Records:
         found.pop(note.path, None)
         return tuple(found)
 
+    def known_people(self, value: Any) -> tuple[str, ...] | None:
+        """The people of a `with:`/`attendees:` value when it is a list of entries that each name a person
+        from any folder (the common case), else None (`people_field` then reads it)."""
+        if type(value) is not list:
+            return None
+        known = self.people.entries_anywhere.get
+        found: dict[str, None] = {}
+        for entry in value:
+            person = known(entry) if type(entry) is str else None
+            if type(person) is not str:
+                return None
+            found[person] = None
+        return tuple(found)
+
     def people_field(self, f: Fields, key: str) -> tuple[str, ...]:
         """The people of a `with:`/`attendees:` list; a diagnostic for each entry that names no one."""
         value = f.get(key)
         if value is None:
             return ()
+        people = self.known_people(value)
+        if people is not None:
+            return people
         found: dict[str, None] = {}
-        if type(value) is list:  # every entry a name known to be a person, whatever the folder?
-            known = self.people.entries_anywhere.get
-            for entry in value:
-                person = known(entry) if type(entry) is str else None
-                if type(person) is not str:
-                    found = {}
-                    break
-                found[person] = None
-            else:
-                return tuple(found)
         source = f.note.path
         for entry in str_list(value):
             person, other = self.people.resolve_entry(entry, source)
@@ -108,85 +133,122 @@ class Records:
         return tuple(found)
 
     def person(self, n: Note, diags: list[Diagnostic]) -> Person:
-        f = Fields(n, diags)
-        org_text = f.text("org")
-        org = org_path = None
-        if org_text:
-            org, org_path = self.link_to_note(org_text, n.path)
-        how_met = f.text("how_met")
-        how_met_path = None
-        if how_met:
-            how_met, how_met_path = self.link_to_note(how_met, n.path)
-        mentorship = None
-        raw_m = f.get("mentorship")
-        if isinstance(raw_m, dict):
-            since = None
-            if raw_m.get("since"):
-                try:
-                    since = parse_date(raw_m["since"])
-                except ValueError_ as exc:
-                    f.report("mentorship", f"mentorship since: {exc}; ignored")
-            mentorship = Mentorship(since, tuple(str_list(raw_m.get("goals"))))
-        elif raw_m is not None:
-            f.report("mentorship", "mentorship: expected `since:` and `goals:` under it; ignored")
-        milestones = []
-        raw_milestones = f.get("milestones")
-        if isinstance(raw_milestones, dict):
-            raw_milestones = [raw_milestones]
-        elif raw_milestones is not None and not isinstance(raw_milestones, list):
-            f.report("milestones", "milestones: expected a list of {date: YYYY-MM-DD, what: ...}; ignored")
-            raw_milestones = None
-        for item in raw_milestones or []:
-            if not isinstance(item, dict) or "date" not in item:
-                f.report("milestones", "milestones: each needs {date: YYYY-MM-DD, what: ...}; one ignored")
-                continue
-            try:
-                milestones.append(Milestone(parse_date(item["date"]), str(item.get("what") or "").strip()))
-            except ValueError_ as exc:
-                f.report("milestones", f"milestones: {exc}; ignored")
-        if len(milestones) > 1:
-            milestones.sort(key=lambda m: m.date)
-        return Person(
-            path=n.path,
-            name=note_name(n.path),
-            aliases=self.people.aliases.get(n.path, ()),
-            org=org,
-            org_path=org_path,
-            role=f.text("role"),
-            emails=tuple(e.lower() for e in f.texts("emails") + f.texts("email")),
-            phones=f.texts("phones") + f.texts("phone"),
-            linkedin=f.text("linkedin"),
-            location=f.text("location"),
-            tags=f.tags(),
-            cadence=f.typed("cadence", parse_cadence),
-            last_contact=f.date("last_contact"),
-            snooze_until=f.date("snooze_until"),
-            birthday=f.typed("birthday", parse_birthday),
-            how_met=how_met,
-            how_met_path=how_met_path,
-            met_on=f.date("met_on"),
-            relationship=tuple(r.lower() for r in f.texts("relationship", comma_split=True)),
-            mentorship=mentorship,
-            offers=f.texts("offers"),
-            needs=f.texts("needs"),
-            milestones=tuple(milestones),
-            links_to=self.body_people(n),
-        )
+        return person_record(self, n, diags)
 
     def interaction(self, n: Note, diags: list[Diagnostic]) -> Interaction:
+        meta = n.meta
+        get = meta.get
+        date = get("date")
+        kind = get("kind")
+        follow_up = get("follow_up")
+        # The common case, in short: keys in lower case, dates as seen before, `kind:` text or absent.
+        # Nothing here can be reported but the `with:` entries; anything else takes the long way.
+        if not (
+            type(date) is str
+            and (date := KNOWN_DATES.get(date)) is not None
+            and (kind is None or type(kind) is str)
+            and (
+                follow_up is None
+                or (type(follow_up) is str and (follow_up := KNOWN_DATES.get(follow_up)) is not None)
+            )
+            and (meta.keys() <= LOWER_KEYS or lower_keys(meta))
+        ):
+            return self._interaction(n, diags)
+        path = n.path
+        name = path[path.rfind("/") + 1 : -3] if path.endswith(".md") else note_name(path)
+        if kind is not None:
+            kind = self._words.get(kind) or self._word(kind)
+        value = get("shared")
+        shared = () if value is None else self.shared(value, path)
+        value = get("with")
+        people: tuple[str, ...] | None = ()
+        if type(value) is list:  # `known_people`, here for speed
+            known = self.people.entries_anywhere.get
+            if len(value) == 1:
+                entry = value[0]
+                person = known(entry) if type(entry) is str else None
+                people = (person,) if type(person) is str else None
+            else:
+                found: dict[str, None] = {}
+                for entry in value:
+                    person = known(entry) if type(entry) is str else None
+                    if type(person) is not str:
+                        people = None
+                        break
+                    found[person] = None
+                else:
+                    people = tuple(found)
+        elif value is not None:
+            people = None
+        if people is None:
+            people = self.people_field(Fields(n, diags), "with")
+        value = get("gave")
+        gave = () if value is None else tuple(str_list(value))
+        value = get("received")
+        received = () if value is None else tuple(str_list(value))
+        body = n.body
+        mentions: tuple[str, ...] = ()
+        if body.links:  # `body_people`, here for speed
+            known = self.people.anywhere.get
+            found = {}
+            for raw in body.links:
+                person = known(raw.target)
+                if type(person) is not str:
+                    if person is NOBODY:
+                        continue
+                    person = self.people.resolve_link(raw.target, path)
+                    if person is None:
+                        continue
+                found[person] = None
+            found.pop(path, None)
+            mentions = tuple(found)
+            if mentions == people:  # the same people (one tuple kept the less)
+                mentions = people
+        value = get("tags")
+        if value is None and body.tags:  # `note_tags` without frontmatter tags
+            found = {}
+            lower = TAG_KEYS.get
+            for tag in body.tags:
+                found[lower(tag.name) or tag_key(tag.name)] = None
+            found.pop("", None)
+            tags = tuple(found)
+        else:
+            tags = note_tags(body.tags, value)
+        return new_interaction(
+            path,
+            name,
+            date,
+            people,
+            kind,
+            follow_up,
+            n.key_lines.get("follow_up"),
+            gave,
+            received,
+            shared,
+            mentions,
+            tags,
+            body.summary,
+        )
+
+    def shared(self, value: Any, source: str) -> tuple[str, ...]:
+        """`shared:` entries: the files they link to (names when they link to none)."""
+        found = []
+        for entry in str_list(value):
+            target, path = self.link_to_note(entry, source)
+            found.append(path or target)
+        return tuple(found)
+
+    def _interaction(self, n: Note, diags: list[Diagnostic]) -> Interaction:
+        """`interaction`, the long way: any key case, any values."""
         f = Fields(n, diags)
         get = f.get
         date = f.date("date")
         if date is None and get("date") is None:
             f.report("date", "interaction without a date: it cannot count as a contact", "no-date")
-        shared = []
-        if get("shared") is not None:
-            for entry in f.texts("shared"):
-                target, path = self.link_to_note(entry, n.path)
-                shared.append(path or target)
+        shared = () if get("shared") is None else self.shared(get("shared"), n.path)
         people = self.people_field(f, "with")
         kind = f.text("kind")
-        return Interaction(
+        return new_interaction(
             n.path,
             note_name(n.path),
             date,
@@ -196,7 +258,7 @@ class Records:
             f.line("follow_up"),
             () if get("gave") is None else f.texts("gave"),
             () if get("received") is None else f.texts("received"),
-            tuple(shared),
+            shared,
             self.body_people(n),
             f.tags(),
             n.body.summary,
@@ -215,7 +277,7 @@ class Records:
                 Diagnostic(n.path, None, "warning", "daily-no-date", "daily note without a date; ignored")
             )
             return None
-        return DailyNote(n.path, day, self.body_people(n))
+        return new_daily(n.path, day, self.body_people(n))
 
     def org(self, n: Note, diags: list[Diagnostic]) -> Org:
         f = Fields(n, diags)
@@ -244,7 +306,8 @@ class Records:
     def tasks(self, kind: str | None, n: Note, record: Record | None) -> tuple[Task, ...]:
         """The note's tasks. A task that links no one belongs to its note's people: an interaction's
         `with:`, the person of a person note, else whoever the note links to."""
-        if not n.body.tasks:
+        tasks = n.body.tasks
+        if not tasks:
             return ()
         path = n.path
         note_people: tuple[str, ...]
@@ -256,25 +319,36 @@ class Records:
             note_people = record.mentions
         else:
             note_people = self.body_people(n)
-        anywhere = self.people.anywhere
-        resolve_link = self.people.resolve_link
+        anywhere = self.people.anywhere.get
         found = []
-        for t in n.body.tasks:
+        for t in tasks:
             people = note_people
-            if t.links:
-                own: dict[str, None] = {}
-                for link in t.links:
-                    person = anywhere.get(link.target)
+            links = t.links
+            if links:
+                if len(links) == 1:
+                    person = anywhere(links[0].target)
                     if type(person) is not str:
-                        person = resolve_link(link.target, path)
+                        person = self.people.resolve_link(links[0].target, path)
                     if person:
-                        own[person] = None
-                if own:
-                    people = tuple(own)
+                        people = (person,)
+                else:
+                    people = self._task_people(links, path) or note_people
             found.append(
-                Task(
+                new_task(
                     path, t.line, t.status, t.text, t.due, t.scheduled, t.start, t.done, t.cancelled,
                     t.priority, people,
                 )
             )  # fmt: skip
         return tuple(found)
+
+    def _task_people(self, links: tuple[RawLink, ...], source: str) -> tuple[str, ...]:
+        """The people a task's links name, each once."""
+        anywhere = self.people.anywhere.get
+        own: dict[str, None] = {}
+        for link in links:
+            person = anywhere(link.target)
+            if type(person) is not str:
+                person = self.people.resolve_link(link.target, source)
+            if person:
+                own[person] = None
+        return tuple(own)

@@ -37,6 +37,12 @@ KINDS = ("person", "interaction", "daily", "org", "event", "resource")  # the or
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _by_date = attrgetter("date")
 _path = attrgetter("path")
+
+
+def _by_path(records: list[Record]) -> dict[str, Record]:
+    return dict(zip(map(_path, records), records, strict=True))
+
+
 _VAULT_DICTS = {"person": "people", "org": "orgs", "event": "events", "resource": "resources"}
 
 
@@ -75,7 +81,9 @@ class ModelState:
     _shared: _Shared
     _notes: dict[str, Note]  # by path, sorted
     _kinds: dict[str, str | None]  # note path -> its type (never changed once made)
-    _records: dict[str, Record]  # note path -> its record, for notes that have one
+    # Note path -> its record, for notes that have one. A state built from scratch has instead the paths
+    # and the records in two lists (`_all_records` makes the map the first time a note changes).
+    _records: dict[str, Record] | tuple[list[str], list[Record]]
     _note_diags: dict[str, tuple[Diagnostic, ...]]  # note path -> its diagnostics (when any), in their order
     _emails: dict[str, tuple[str, ...]]  # person path -> emails
     _people_diags: tuple[Diagnostic, ...]  # shared aliases and emails
@@ -94,64 +102,78 @@ class ModelState:
         resolver: Resolver | None,
         types: NoteTypes | None,
     ) -> ModelState:
-        ordered = sorted(notes, key=_path)
-        by_path = {n.path: n for n in ordered}
-        if len(by_path) != len(ordered):
-            ordered = list(by_path.values())
         types = types or NoteTypes(config)
-        kind_list = list(map(types, ordered))
-        kinds = dict(zip(by_path, kind_list, strict=True))
-        groups: dict[str | None, list[Note]] = {kind: [] for kind in (*KINDS, None)}
-        for n, kind in zip(ordered, kind_list, strict=True):
-            groups[kind].append(n)
+        by_path, kinds, groups = types.sort_out(list(notes))
+        paths = list(by_path)
         if resolver is None:
-            resolver = Resolver([*by_path, *attachments])
-        index = PeopleIndex(groups["person"], resolver)
+            resolver = Resolver([*paths, *attachments])
+        index = PeopleIndex(groups.get("person", []), resolver)
         maker = Records(index)
         shared = _Shared(config, types, attachments, frozenset(attachments), maker)
 
-        records: dict[str, Record] = {}
+        made: dict[str, list[Record]] = {}  # kind -> the records of its notes, in path order
+        made_paths: list[str] = []  # the paths of the records, kind by kind
         note_diags: dict[str, tuple[Diagnostic, ...]] = {}
+        note_tasks: dict[str, tuple[Task, ...]] = {}
         out: list[Diagnostic] = []
+        tasks_of = maker.tasks
         for kind in KINDS:
             make = getattr(maker, kind)
-            for n in groups[kind]:
+            found: list[Record] = []
+            made[kind] = found
+            add = found.append
+            add_path = made_paths.append
+            for n in groups.get(kind, ()):  # the tasks too, while the note is at hand
+                path = n.path
                 before = len(out)
                 record = make(n, out)
-                if record is not None:
-                    records[n.path] = record
+                if record is not None:  # (a daily note without a date has none)
+                    add(record)
+                    add_path(path)
                 if len(out) != before:
-                    note_diags[n.path] = tuple(out[before:])
-        tasks: list[Task] = []
-        for path, n in by_path.items():
+                    note_diags[path] = tuple(out[before:])
+                if n.body.tasks:
+                    note_tasks[path] = tasks_of(kind, n, record)
+        for n in groups.get(None, ()):  # notes of no type have tasks but no record
             if n.body.tasks:
-                tasks += maker.tasks(kinds[path], n, records.get(path))
+                note_tasks[n.path] = tasks_of(None, n, None)
+        tasks: list[Task] = []
+        for path in sorted(note_tasks):  # a few runs, each in path order already: quick to sort
+            tasks += note_tasks[path]
 
-        people = {n.path: records[n.path] for n in groups["person"]}
-        interactions = [records[n.path] for n in groups["interaction"]]  # by path: sorting by date is enough
+        people = _by_path(made["person"])
+        interactions = made["interaction"]  # by path: sorting by date is enough
         if any(i.date is None for i in interactions):  # type: ignore[union-attr]
-            interactions.sort(key=interaction_order)  # type: ignore[arg-type]
+            interactions = sorted(interactions, key=interaction_order)  # type: ignore[arg-type]
         else:
-            interactions.sort(key=_by_date)
-        daily = [records[n.path] for n in groups["daily"] if n.path in records]
-        daily.sort(key=_by_date)
+            interactions = sorted(interactions, key=_by_date)
+        daily = sorted(made["daily"], key=_by_date)
         vault = Vault(
             people=people,  # type: ignore[arg-type]
             interactions=tuple(interactions),  # type: ignore[arg-type]
-            orgs={n.path: records[n.path] for n in groups["org"]},  # type: ignore[misc]
-            events={n.path: records[n.path] for n in groups["event"]},  # type: ignore[misc]
-            resources={n.path: records[n.path] for n in groups["resource"]},  # type: ignore[misc]
+            orgs=_by_path(made["org"]),  # type: ignore[arg-type]
+            events=_by_path(made["event"]),  # type: ignore[arg-type]
+            resources=_by_path(made["resource"]),  # type: ignore[arg-type]
             daily=tuple(daily),  # type: ignore[arg-type]
             tasks=tuple(tasks),
             touches=all_touches(people.values(), interactions, daily),  # type: ignore[arg-type]
             note_count=len(by_path),
             me=config.me,
         )
-        emails = {n.path: person_emails(n) for n in groups["person"]}
+        emails = {n.path: person_emails(n) for n in groups.get("person", ())}
         people_diags = (*index.alias_diagnostics, *email_diagnostics(emails.items()))
         diagnostics = [*people_diags, *out]
         return cls(
-            vault, diagnostics, False, shared, by_path, kinds, records, note_diags, emails, people_diags
+            vault,
+            diagnostics,
+            False,
+            shared,
+            by_path,
+            kinds,
+            (made_paths, list(chain.from_iterable(made.values()))),
+            note_diags,
+            emails,
+            people_diags,
         )
 
     def update(
@@ -189,10 +211,16 @@ class ModelState:
         types = self._shared.types
         return ModelState._build(notes, files, self._shared.config, resolver, types)
 
+    def _all_records(self) -> dict[str, Record]:
+        """A new map of note path -> record."""
+        if isinstance(self._records, dict):
+            return dict(self._records)
+        return dict(zip(*self._records, strict=True))
+
     def _patch(self, new: dict[str, Note], emails: dict[str, tuple[str, ...]]) -> ModelState:
         """Only `new` notes' records change (same paths, types, people and aliases)."""
         maker, kinds, v = self._shared.records, self._kinds, self.vault
-        records = dict(self._records)
+        records = self._all_records()
         note_diags = dict(self._note_diags)
         reorder = False
         old_records: list[Record] = []
