@@ -140,6 +140,60 @@ def test_changes_to_what_links_resolve_to_build_again() -> None:
         assert_same(state, files)
 
 
+def test_notes_that_come_and_go_are_patched_when_no_link_could_name_them() -> None:
+    """Logging a meeting, deleting it, renaming it: no link resolves differently, so no build again."""
+    files = dict(BASE)
+    state = build(files)
+    steps: list[tuple[dict[str, str], list[str]]] = [
+        ({"interactions/2024-06-01 Walk.md": meeting("2024-06-01", '["[[Cy]]"]', "- [ ] book [[Acme]]")}, []),
+        ({"interactions/2024-01-01 Early.md": meeting("2024-01-01", "[Annie]", "#work")}, []),
+        ({"orgs/Beta Corp.md": "---\nkind: Company\n---\n"}, []),  # a dict of the vault, in path order
+        ({"events/Meetup.md": "---\ndate: 2024-07-01\nattendees: [Bob]\n---\n"}, []),
+        ({"daily/2024-06-02.md": "Called [[Bob]].\n- [ ] write to [[Ann Lee]]\n"}, []),
+        ({"notes/idea.md": "- [ ] think #later\n"}, []),  # no type: tasks only
+        ({}, ["interactions/2024-06-01 Walk.md"]),
+        ({}, ["orgs/Beta Corp.md", "daily/2024-06-02.md", "notes/idea.md"]),
+        ({"interactions/2024-01-02 Early.md": meeting("2024-01-01", "[Annie]", "#work")}, []),
+        ({}, ["interactions/2024-01-01 Early.md"]),  # a rename: the new name came first
+        (  # one came, one changed, one went, in one burst
+            {
+                "interactions/2024-08-01 Dinner.md": meeting("2024-08-01", "[Bobby, Cy]", "bad: [[Nobody]]"),
+                "interactions/2024-03-01 Lunch.md": meeting("2024-03-02", "[Bob]", "- [x] done"),
+            },
+            ["events/Meetup.md"],
+        ),
+    ]
+    for changed, removed in steps:
+        state = update(state, files, changed, removed)
+        assert state.incremental, (changed, removed)
+        assert_same(state, files)
+        assert list(state._notes) == sorted(files)
+
+
+def test_notes_that_a_link_could_name_build_again() -> None:
+    files = dict(BASE)
+    files["interactions/2024-05-01 Plan.md"] = meeting(
+        "2024-05-01", "[Bob]", "See [[Roadmap]] and [[Later]]."
+    )
+    state = build(files)
+    steps: list[tuple[dict[str, str], list[str]]] = [
+        ({"notes/Roadmap.md": "the plan\n"}, []),  # [[Roadmap]] was unresolved: now it is this note
+        ({}, ["notes/Roadmap.md"]),  # and now it is unresolved again
+        ({"notes/later.MD": "case and extension differ\n"}, []),
+        ({"notes/todo 2.md": "x\n", "notes/Acme.md": "an org's name\n"}, []),  # another file of that name
+        ({}, ["orgs/Acme.md"]),  # a note that links resolve to
+        ({"people/Dee.md": person()}, []),  # a person
+        ({}, ["people/Dee.md"]),
+    ]
+    for changed, removed in steps:
+        state = update(state, files, changed, removed)
+        assert not state.incremental, (changed, removed)
+        assert_same(state, files)
+    state = update(state, files, {"interactions/2024-09-01 Walk.md": meeting("2024-09-01", "[Cy]")})
+    assert state.incremental  # after all that, a plain new meeting is patched again
+    assert_same(state, files)
+
+
 def test_attachments() -> None:
     files = dict(BASE)
     state = build(files, ["img/a.png", "img/b.png"])

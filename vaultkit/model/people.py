@@ -119,6 +119,18 @@ class PeopleIndex:
                     )
                 )  # fmt: skip
 
+    def with_resolver(self, resolver: Resolver) -> PeopleIndex:
+        """The same people against `resolver` (of other files, whose results so far are the same: see
+        `Resolver.with_files`), with copies of the memos."""
+        new = PeopleIndex([], resolver)
+        new.paths, new.aliases, new.by_alias = self.paths, self.aliases, self.by_alias
+        new.alias_diagnostics = self.alias_diagnostics
+        new.anywhere = dict(self.anywhere)
+        new._links = {folder: dict(memo) for folder, memo in self._links.items()}
+        new.entries_anywhere = dict(self.entries_anywhere)
+        new._entries = {folder: dict(memo) for folder, memo in self._entries.items()}
+        return new
+
     def resolve_link(self, target: str, source: str) -> str | None:
         """A link target -> a person path: by note name first, then by alias."""
         if target == "":  # the note itself

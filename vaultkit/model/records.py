@@ -47,6 +47,12 @@ class Records:
         self._targets: dict[str, str] = {}  # `org:` text -> its link target: the same few, again and again
         self._words: dict[str, str | None] = {}  # `kind:` text -> `_word`
 
+    def with_people(self, people: PeopleIndex) -> Records:
+        """A maker against `people` that shares this one's memos (which depend on the text alone)."""
+        new = Records(people)
+        new._targets, new._words = self._targets, self._words
+        return new
+
     def make(self, kind: str | None, n: Note, diags: list[Diagnostic]) -> Record | None:
         """The record of note `n` of type `kind`: None for a daily note without a date or an untyped note."""
         if kind == "interaction":

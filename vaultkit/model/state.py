@@ -185,23 +185,60 @@ class ModelState:
         new = {n.path: n for n in changed}
         gone = {path for path in removed if path in self._notes and path not in new}
         files = tuple(attachments)
-        if gone or not shared.same_files(files) or any(path not in self._notes for path in new):
+        added = [path for path in new if path not in self._notes]
+        if not shared.same_files(files):
             return self._rebuild(new, gone, files, None)
+        if added or gone:
+            moved = self._moved(new, added, gone)
+            return moved if moved is not None else self._rebuild(new, gone, files, None)
         if not new:
             return self
+        emails = self._same_people(new, shared)
+        if emails is None:
+            return self._rebuild(new, gone, files, shared.resolver)
+        return self._patch(new, emails)
+
+    def _same_people(self, new: dict[str, Note], shared: _Shared) -> dict[str, tuple[str, ...]] | None:
+        """The emails after the notes `new` (that were there before) changed; None when one of them changed
+        its type or is a person whose aliases changed (which can change what links resolve to)."""
         emails = self._emails
         for path, n in new.items():
             kind = shared.types(n)
             if kind != self._kinds[path]:
-                return self._rebuild(new, gone, files, shared.resolver)
+                return None
             if kind == "person":
                 if person_aliases(n) != shared.people.aliases[path]:
-                    return self._rebuild(new, gone, files, shared.resolver)
+                    return None
                 found = person_emails(n)
                 if found != emails[path]:
                     emails = emails if emails is not self._emails else dict(emails)
                     emails[path] = found
-        return self._patch(new, emails)
+        return emails
+
+    def _moved(self, new: dict[str, Note], added: list[str], gone: set[str]) -> ModelState | None:
+        """The state after notes came (`added`, among `new`) or went (`gone`), patched rather than built
+        again when no link resolves differently for it: none of them a person, and no other file of the
+        same name nor any link so far that could name one (`Resolver.with_files`). None otherwise."""
+        shared = self._shared
+        types = shared.types
+        kinds = dict(self._kinds)
+        for path in added:
+            kinds[path] = types(new[path])
+        if any(kinds[path] == "person" for path in (*added, *gone)):
+            return None
+        for path in gone:
+            del kinds[path]
+        if added:  # in path order, as a build makes it
+            kinds = {path: kinds[path] for path in sorted(kinds)}
+        emails = self._same_people({p: n for p, n in new.items() if p in self._notes}, shared)
+        if emails is None:
+            return None
+        resolver = shared.resolver.with_files(added, gone)
+        if resolver is None:
+            return None
+        records = shared.records.with_people(shared.people.with_resolver(resolver))
+        moved = _Shared(shared.config, types, shared.attachments, shared.attachment_set, records)
+        return self._patch(new, emails, gone, kinds, moved)
 
     def _rebuild(
         self, new: dict[str, Note], gone: set[str], files: tuple[str, ...], resolver: Resolver | None
@@ -217,9 +254,19 @@ class ModelState:
             return dict(self._records)
         return dict(zip(*self._records, strict=True))
 
-    def _patch(self, new: dict[str, Note], emails: dict[str, tuple[str, ...]]) -> ModelState:
-        """Only `new` notes' records change (same paths, types, people and aliases)."""
-        maker, kinds, v = self._shared.records, self._kinds, self.vault
+    def _patch(
+        self,
+        new: dict[str, Note],
+        emails: dict[str, tuple[str, ...]],
+        gone: set[str] | None = None,
+        kinds: dict[str, str | None] | None = None,
+        shared: _Shared | None = None,
+    ) -> ModelState:
+        """Only `new` notes' records change (same people and aliases, and no other link resolves differently);
+        the notes at `gone` paths are dropped. `kinds` and `shared`: when notes came or went (`_moved`)."""
+        shared = shared or self._shared
+        kinds = kinds if kinds is not None else self._kinds
+        maker, v = shared.records, self.vault
         records = self._all_records()
         note_diags = dict(self._note_diags)
         reorder = False
@@ -253,8 +300,28 @@ class ModelState:
                 note_diags[path] = tuple(diags)
             elif note_diags.pop(path, None) is not None:
                 reorder = True
-            if n.body.tasks or self._notes[path].body.tasks:
+            before = self._notes.get(path)
+            if n.body.tasks or (before is not None and before.body.tasks):
                 tasks[path] = maker.tasks(kind, n, record)
+        for path in gone or ():
+            old = records.pop(path, None)
+            if old is not None:
+                old_records.append(old)
+                if isinstance(old, Interaction):
+                    interactions[0].append(old)
+                elif isinstance(old, DailyNote):
+                    daily[0].append(old)
+                kind = self._kinds[path]
+                if kind in _VAULT_DICTS:
+                    if kind not in dicts:
+                        dicts[kind] = dict(getattr(v, _VAULT_DICTS[kind]))
+                    del dicts[kind][path]
+            note_diags.pop(path, None)  # the others stay in their order
+            if self._notes[path].body.tasks:
+                tasks[path] = ()
+        for kind, found in dicts.items():
+            if any(path not in self._notes for path in new if path in found):  # a new key: in path order
+                dicts[kind] = {path: found[path] for path in sorted(found)}
         if reorder:
             note_diags = {
                 p: note_diags[p]
@@ -269,16 +336,20 @@ class ModelState:
             resources=dicts.get("resource", v.resources),  # type: ignore[arg-type]
             daily=replace_sorted(v.daily, daily_order, *daily),
             tasks=replace_tasks(v.tasks, tasks) if tasks else v.tasks,
-            touches=update_touches(v.touches, set(new), old_records, new_records),
-            note_count=v.note_count,
+            touches=update_touches(v.touches, set(new).union(gone or ()), old_records, new_records),
+            note_count=len(kinds),
             me=v.me,
         )
         people_diags = self._people_diags
         if emails is not self._emails:
-            people_diags = (*self._shared.people.alias_diagnostics, *email_diagnostics(emails.items()))
+            people_diags = (*shared.people.alias_diagnostics, *email_diagnostics(emails.items()))
         notes = dict(self._notes)
         notes.update(new)
+        for path in gone or ():
+            del notes[path]
+        if kinds is not self._kinds:  # notes came or went: in path order, as `kinds`
+            notes = {path: notes[path] for path in kinds}
         diagnostics = [*people_diags, *chain.from_iterable(note_diags.values())]
         return ModelState(
-            vault, diagnostics, True, self._shared, notes, kinds, records, note_diags, emails, people_diags
+            vault, diagnostics, True, shared, notes, kinds, records, note_diags, emails, people_diags
         )
