@@ -167,7 +167,7 @@ def test_notes_that_come_and_go_are_patched_when_no_link_could_name_them() -> No
         state = update(state, files, changed, removed)
         assert state.incremental, (changed, removed)
         assert_same(state, files)
-        assert list(state._notes) == sorted(files)
+        assert sorted(state._notes) == sorted(files)
 
 
 def test_notes_that_a_link_could_name_build_again() -> None:

@@ -50,7 +50,7 @@ class _State:
     scan_diags: tuple[Diagnostic, ...]
     rebuilt: bool
     files: dict[str, FileKey]  # note path -> what was read
-    entries: dict[str, Entry]  # note path -> its parse result, sorted by path
+    entries: dict[str, Entry]  # note path -> its parse result (new paths at the end: see `loaded`)
     attachments: set[str]
     model: ModelState
     # What `loaded` gave last time, kept while it stays right (None: make it again from `entries`):
@@ -63,6 +63,7 @@ class _State:
         """The vault as `vaultkit.load.load_vault` would give it. Made again only where entries changed in a
         way that shows: on a large vault, walking every entry would cost more than the rest of a build."""
         if self.notes is None or self.paths is None:
+            self.entries = dict(sorted(self.entries.items()))
             self.notes = tuple([note for note, _ in self.entries.values() if note is not None])
             self.paths = tuple([note.path for note in self.notes])
         model_diags = self.model.diagnostics
@@ -79,30 +80,43 @@ class _State:
         self.model_diags = model_diags
         return Loaded(self.root, self.config, self.model.vault, self.notes, self.diagnostics)
 
-    def changed(self, old: Entry | None, new: Entry | None, replaced: dict[str, Note]) -> None:
+    def changed(self, old: Entry | None, new: Entry | None, replaced: dict[str, Note | None]) -> None:
         """An entry went from `old` to `new` (None: no entry): forget what `loaded` must make again; a note
-        replaced by another of the same path goes into `replaced` (see `patch_notes`)."""
+        that changed, came (or went: None) goes into `replaced` (see `patch_notes`)."""
         old_note, old_problems = old if old is not None else (None, ())
         new_note, new_problems = new if new is not None else (None, ())
         if (old_problems or new_problems) and tuple(old_problems) != tuple(new_problems):
             self.diagnostics = None
-        if new_note is not None and old_note is not None:
+        if new_note is not None:
             replaced[new_note.path] = new_note
-        elif new_note is not None or old_note is not None:
-            self.notes = self.paths = None  # a note came or went
+        elif old_note is not None:
+            replaced[old_note.path] = None
 
-    def patch_notes(self, replaced: dict[str, Note]) -> None:
-        """Put the `replaced` notes into the kept notes (sorted by path, as the entries are)."""
-        if self.notes is None or not replaced:
+    def patch_notes(self, replaced: dict[str, Note | None]) -> None:
+        """Put the `replaced` notes into the kept notes (sorted by path), or take them out (None)."""
+        if self.notes is None or self.paths is None or not replaced:
             return
         notes = list(self.notes)
+        paths = list(self.paths)  # the same positions as `notes`
+        moved = False
         for path, note in replaced.items():
-            at = bisect_left(notes, path, key=_path)
-            if at == len(notes) or notes[at].path != path:
+            at = bisect_left(paths, path)
+            here = at < len(paths) and paths[at] == path
+            if note is not None and here:
+                notes[at] = note
+            elif note is not None:
+                notes.insert(at, note)
+                paths.insert(at, path)
+                moved = True
+            elif here:
+                del notes[at], paths[at]
+                moved = True
+            else:
                 self.notes = self.paths = None  # not where it should be: make them again
                 return
-            notes[at] = note
         self.notes = tuple(notes)
+        if moved:
+            self.paths = tuple(paths)
 
 
 def _path(note: Note) -> str:
@@ -203,8 +217,7 @@ def _update(state: _State, changed: list[ScannedFile], removed: list[str], attac
     root, max_bytes = os.fspath(state.root), state.config.max_note_bytes
     notes = []
     gone = list(removed)
-    added = False
-    replaced: dict[str, Note] = {}
+    replaced: dict[str, Note | None] = {}
     for f in changed:
         data, size, mtime_ns, diags = read_file(root, f.path, max_bytes)
         if any(d.code == "vanished" for d in diags):
@@ -215,7 +228,6 @@ def _update(state: _State, changed: list[ScannedFile], removed: list[str], attac
         if data is not None:
             note, diags = parse_bytes(f.path, data, mtime_ns)
         old = state.entries.get(f.path)
-        added = added or old is None
         state.entries[f.path] = (note, diags)
         state.changed(old, (note, diags), replaced)
         state.files[f.path] = (size, mtime_ns)
@@ -226,8 +238,6 @@ def _update(state: _State, changed: list[ScannedFile], removed: list[str], attac
     for path in removed:
         state.changed(state.entries.pop(path, None), None, replaced)
         state.files.pop(path, None)
-    if added:
-        state.entries = dict(sorted(state.entries.items()))
     state.patch_notes(replaced)
     if not (notes or gone or attachments != state.attachments):
         return

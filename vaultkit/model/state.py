@@ -79,7 +79,7 @@ class ModelState:
     diagnostics: list[Diagnostic]
     incremental: bool  # made by patching the previous state (not built from scratch)
     _shared: _Shared
-    _notes: dict[str, Note]  # by path, sorted
+    _notes: dict[str, Note]  # by path (sorted, but for notes that came since the last build from scratch)
     _kinds: dict[str, str | None]  # note path -> its type (never changed once made)
     # Note path -> its record, for notes that have one. A state built from scratch has instead the paths
     # and the records in two lists (`_all_records` makes the map the first time a note changes).
@@ -228,8 +228,6 @@ class ModelState:
             return None
         for path in gone:
             del kinds[path]
-        if added:  # in path order, as a build makes it
-            kinds = {path: kinds[path] for path in sorted(kinds)}
         emails = self._same_people({p: n for p, n in new.items() if p in self._notes}, shared)
         if emails is None:
             return None
@@ -347,8 +345,6 @@ class ModelState:
         notes.update(new)
         for path in gone or ():
             del notes[path]
-        if kinds is not self._kinds:  # notes came or went: in path order, as `kinds`
-            notes = {path: notes[path] for path in kinds}
         diagnostics = [*people_diags, *chain.from_iterable(note_diags.values())]
         return ModelState(
             vault, diagnostics, True, shared, notes, kinds, records, note_diags, emails, people_diags
