@@ -58,6 +58,7 @@ class _State:
     paths: tuple[str, ...] | None = None  # the notes' paths (the same while no note comes or goes)
     diagnostics: tuple[Diagnostic, ...] | None = None
     model_diags: list[Diagnostic] | None = None  # the model's diagnostics that went into `diagnostics`
+    other_diags: list[Diagnostic] | None = None  # the rest of `diagnostics`: config, scan, entries
 
     def loaded(self) -> Loaded:
         """The vault as `vaultkit.load.load_vault` would give it. Made again only where entries changed in a
@@ -70,13 +71,14 @@ class _State:
         if self.diagnostics is None or not (
             model_diags is self.model_diags or model_diags == self.model_diags
         ):
-            diags = [*self.config_diags, *self.scan_diags]
-            if self.rebuilt:
-                diags.append(CACHE_REBUILT)
-            for _, problems in self.entries.values():
-                diags.extend(problems)
-            diags.extend(model_diags)
-            self.diagnostics = tuple(sorted(set(diags), key=sort_key))
+            if self.diagnostics is None or self.other_diags is None:
+                diags = [*self.config_diags, *self.scan_diags]
+                if self.rebuilt:
+                    diags.append(CACHE_REBUILT)
+                for _, problems in self.entries.values():
+                    diags.extend(problems)
+                self.other_diags = diags
+            self.diagnostics = tuple(sorted({*self.other_diags, *model_diags}, key=sort_key))
         self.model_diags = model_diags
         return Loaded(self.root, self.config, self.model.vault, self.notes, self.diagnostics)
 
