@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -203,6 +205,26 @@ PAGES: dict[str, tuple[str, PageBuilder]] = {
 }
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic GC while the insights are worked out; what they made is then frozen (`gc.freeze`).
+
+    Like `vaultkit.load.gc_paused` for the notes: the insights make some 100,000 objects that live to the end
+    of the build, and every collection meanwhile walks those made so far (a sixth of the stage on a large
+    vault); frozen, no later collection walks them either. They hold no reference cycles (checked by
+    tests/test_render_speed_equivalence.py), so they are still freed as usual when no longer used. The
+    collector is switched back on if it was on. Templates are rendered with it on: their environments hold
+    cycles, and a template is not trusted."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     pages: dict[str, str]  # page path in the output folder -> full text
@@ -225,14 +247,18 @@ def render_pages(
     `previous`: the insights of the build before; its answers are reused where their inputs are unchanged.
     `reuse`: the pages of the build before (`vaultkit.render_reuse`); a page whose template and context are
     unchanged is not rendered again, and it is updated with this build's pages."""
-    link = Linker(note_paths)
-    shared = Insights(vault, today, previous)
+    with _collector_paused():
+        link = Linker(note_paths)
+        shared = Insights(vault, today, previous)
+        contexts = [
+            (page, template, {**builder(vault, today, link, shared), **(extra or {})})
+            for page, (template, builder) in PAGES.items()
+        ]
     pages: dict[str, str] = {}
     errors: list[Diagnostic] = []
     if reuse is not None:
         reuse.start(vault_root)
-    for page, (template, builder) in PAGES.items():
-        context = {**builder(vault, today, link, shared), **(extra or {})}
+    for page, template, context in contexts:
         text = None if reuse is None else reuse.get(page, template, context)
         if text is None:
             try:

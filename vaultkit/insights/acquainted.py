@@ -13,8 +13,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
-from itertools import combinations
+from dataclasses import dataclass, field
+from itertools import chain, combinations, repeat
+from operator import attrgetter
 
 from vaultkit.insights.carry import same_records, same_sequence
 from vaultkit.model import Interaction, Vault
@@ -25,6 +26,7 @@ INTRO_KIND = "intro"
 ACQUAINTANCE_PEOPLE_FIELDS = ("links_to", "how_met_path", "org", "org_path")
 ACQUAINTANCE_INTERACTION_FIELDS = ("people",)
 ACQUAINTANCE_EVENT_FIELDS = ("attendees",)
+_PEOPLE = attrgetter("people")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +40,38 @@ class IntroMade:
 
 @dataclass(frozen=True, slots=True)
 class Acquaintance:
-    """Who knows whom (read only: one is shared by the insights of a build)."""
+    """Who knows whom (read only: one is shared by the insights of a build).
 
-    direct: Mapping[str, AbstractSet[str]]  # person -> people met together, introduced, or linked (both ways)
+    Pairs are kept as they are met (`pairs`): each interaction's `with:` as written, every two people of a
+    longer `with:`, and (person, linked) for links and `how_met`; two people are named together when either
+    order is there and both are `people` of the vault. `direct` spells that out per person, on first use."""
+
+    people: AbstractSet[str]  # the vault's people paths
+    pairs: AbstractSet[tuple[str, ...]]  # see above: only pairs of two different `people` count
     events: Mapping[str, AbstractSet[str]]  # person -> events attended (and orgs: "org:<name>")
     attendees: Mapping[str, tuple[str, ...]]  # event (or org) -> people who attended (or work there)
+    _direct: list[dict[str, set[str]]] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def direct(self) -> Mapping[str, AbstractSet[str]]:
+        """Person -> people met together, introduced, or linked (both ways)."""
+        if not self._direct:
+            people = self.people
+            direct: dict[str, set[str]] = defaultdict(set)
+            for pair in self.pairs:
+                if len(pair) == 2:
+                    a, b = pair
+                    if a != b and a in people and b in people:
+                        direct[a].add(b)
+                        direct[b].add(a)
+            self._direct.append(dict(direct))
+        return self._direct[0]
 
     def knows(self, a: str, b: str) -> bool:
         if a == b:
             return True
-        if b in self.direct.get(a, ()):
+        pairs, people = self.pairs, self.people
+        if ((a, b) in pairs or (b, a) in pairs) and a in people and b in people:
             return True
         ea, eb = self.events.get(a), self.events.get(b)
         return bool(ea and eb and not ea.isdisjoint(eb))
@@ -63,37 +87,32 @@ class Acquaintance:
 
 def acquaintance(vault: Vault) -> Acquaintance:
     everyone = vault.people
-    direct: dict[str, set[str]] = defaultdict(set)
-    for named in [i.people for i in vault.interactions if len(i.people) > 1]:
-        if len(named) == 2:  # the common case, without the general case's lists
-            a, b = named
-            if a != b and a in everyone and b in everyone:
-                direct[a].add(b)
-                direct[b].add(a)
-            continue
-        for a, b in combinations([p for p in dict.fromkeys(named) if p in everyone], 2):
-            direct[a].add(b)
-            direct[b].add(a)
+    pairs = set(map(_PEOPLE, vault.interactions))  # most `with:` lists are one or two people
+    pairs.update(chain.from_iterable(map(combinations, [p for p in pairs if len(p) > 2], repeat(2))))
     for path, person in everyone.items():
-        linked = (*person.links_to, person.how_met_path) if person.how_met_path else person.links_to
-        for other in linked:
-            if other != path and other in everyone:
-                direct[path].add(other)
-                direct[other].add(path)
+        if person.links_to:
+            pairs.update(zip(repeat(path), person.links_to))
+        if person.how_met_path:
+            pairs.add((path, person.how_met_path))
     events: dict[str, set[str]] = defaultdict(set)
     attendees: dict[str, tuple[str, ...]] = {}
     groups: dict[str, set[str]] = {e.path: set(e.attendees) for e in vault.events.values()}
-    for path, person in vault.people.items():
+    keys: dict[str, str] = {}  # org (path, else name) -> its group: many people share an org
+    for path, person in everyone.items():
         if person.org:
-            groups.setdefault(f"org:{name_key(person.org_path or person.org)}", set()).add(path)
+            org = person.org_path or person.org
+            key = keys.get(org)
+            if key is None:
+                key = keys[org] = f"org:{name_key(org)}"
+            groups.setdefault(key, set()).add(path)
     for group, members in groups.items():
-        present = tuple(sorted(p for p in members if p in vault.people))
+        present = tuple(sorted(p for p in members if p in everyone))
         if len(present) < 2:
             continue
         attendees[group] = present
         for p in present:
             events[p].add(group)
-    return Acquaintance(dict(direct), dict(events), attendees)
+    return Acquaintance(frozenset(everyone), pairs, dict(events), attendees)
 
 
 def carried_acquaintance(previous_vault: Vault, previous: Acquaintance, vault: Vault) -> Acquaintance | None:

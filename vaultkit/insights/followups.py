@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from vaultkit.insights.common import name_of
 from vaultkit.insights.contacts import Contacts, contacts_for
 from vaultkit.model import Interaction, Person, Task, Touch, Vault
+from vaultkit.model.construct import constructor
 
 if TYPE_CHECKING:  # shared.py computes follow-ups with this module: no import back at runtime
     from vaultkit.insights.shared import Insights
@@ -48,6 +49,9 @@ class Promise:
     path: str
     line: int | None
     kind: str  # "task" or "follow_up"
+
+
+_new_promise = constructor(Promise)  # `Promise(...)`, faster: made for every task due
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,12 +145,12 @@ def promise_order(p: Promise) -> tuple[dt.date, str, int]:
 def task_promises(tasks: Iterable[Task], today: dt.date) -> list[Promise]:
     """Of `tasks`, the open ones due within a week or overdue, as promises, in their order."""
     horizon = today + dt.timedelta(days=PROMISE_HORIZON_DAYS)
-    found = [
-        Promise(t.text, t.due, t.people, t.path, t.line, "task")
+    new = _new_promise
+    return [
+        new(t.text, due, t.people, t.path, t.line, "task")
         for t in tasks
-        if t.due is not None and t.due <= horizon and t.is_open
+        if (due := t.due) is not None and due <= horizon and t.is_open
     ]
-    return found
 
 
 def follow_up_candidates(vault: Vault, today: dt.date) -> list[Interaction]:

@@ -111,7 +111,7 @@ def promised(
         found = task_promises(vault.tasks, today)
         keys: list[Key] = list(map(_TASK_ORDER, found))
         order = sorted(range(len(found)), key=keys.__getitem__)  # stable: ties in task order
-        tasks = TaskPart([found[n] for n in order], [keys[n] for n in order])
+        tasks = TaskPart(list(map(found.__getitem__, order)), list(map(keys.__getitem__, order)))
     if follow is None:
         follow = _follow_ups(vault, today, last)
     if old is not None and tasks is old.tasks and follow.kept is old.follow.kept:

@@ -20,8 +20,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, not_
 
 from vaultkit.insights.acquainted import INTRO_KIND
 from vaultkit.insights.carry_people import FEW_WINDOW
@@ -99,14 +99,9 @@ def _is_helping(i: Interaction, today: dt.date) -> bool:
 
 def _head(vault: Vault, today: dt.date, reciprocity_top: int, owe_back_top: int) -> _Head:
     everyone = vault.people
-    helping = [
-        i
-        for i in vault.interactions
-        if (i.gave or i.received or i.kind == INTRO_KIND) and i.date is not None and i.date <= today
-    ]
+    helping, helped = _helping(vault, today)
     helping.sort(key=_DATE)  # the vault keeps them by date already: this only checks
     owed = _owe_back(everyone, helping, today)
-    helped = _helped_counts(everyone, helping)
     return _Head(
         reciprocity_top,
         owe_back_top,
@@ -191,7 +186,15 @@ def _patched_head(old: _Head, shared: Insights, before: Sequence[Interaction]) -
 
 
 def _present(everyone: dict[str, Person], i: Interaction) -> list[str]:
-    return [p for p in dict.fromkeys(i.people) if p in everyone]
+    people = i.people
+    if len(people) == 1:
+        return [people[0]] if people[0] in everyone else []
+    return [p for p in dict.fromkeys(people) if p in everyone]
+
+
+def _has_items(i: Interaction, present: list[str]) -> bool:
+    """Whether `_items` gives the people `present` in `i` any help items (it does them all alike)."""
+    return bool(i.gave or i.received) or (i.kind == INTRO_KIND and len(present) > 1)
 
 
 def _items(everyone: dict[str, Person], i: Interaction, person: str, present: list[str]) -> list[Help]:
@@ -206,24 +209,40 @@ def _items(everyone: dict[str, Person], i: Interaction, person: str, present: li
 
 
 def _helped_by(everyone: dict[str, Person], i: Interaction) -> Iterable[str]:
-    """Who `i` (one of `helping`) gives help items, as `_helped_counts` counts them."""
+    """Who `i` (one of `helping`) gives help items, as `_helping` counts them."""
     if i.gave or i.received:
         return i.people  # everyone named has items (only people of the vault are counted)
     present = _present(everyone, i)
     return present if len(present) > 1 else ()  # an intro alone: items when it names two people of the vault
 
 
-def _helped_counts(everyone: dict[str, Person], helping: list[Interaction]) -> Counter[str]:
-    """Per person named, how many of `helping` give them help items (`_helped_by`): everyone of the vault
-    counted has at least one."""
-    given_or_received = [i for i in helping if i.gave or i.received]
-    found = Counter(chain.from_iterable(map(_PEOPLE, given_or_received)))
-    for i in helping:
-        if not (i.gave or i.received):
-            present = _present(everyone, i)
-            if len(present) > 1:
-                found.update(present)
-    return found
+def _helping(vault: Vault, today: dt.date) -> tuple[list[Interaction], Counter[str]]:
+    """The interactions with help items up to today (`_is_helping`), in the vault's order; and per person
+    named, how many of them give them help items (`_helped_by`: everyone of the vault counted has at least
+    one). One pass: there are many interactions."""
+    everyone = vault.people
+    helping: list[Interaction] = []
+    named: list[tuple[str, ...]] = []  # the `with:` of those with gave or received items
+    introduced: list[str] = []  # the people of the others (intros) that name two people of the vault
+    for i in vault.interactions:
+        if i.gave or i.received:
+            if (day := i.date) is not None and day <= today:
+                helping.append(i)
+                named.append(i.people)
+        elif i.kind == INTRO_KIND and (day := i.date) is not None and day <= today:
+            helping.append(i)
+            people = i.people
+            if len(people) == 2:  # the common case, as `_present` would make it
+                a, b = people
+                if a != b and a in everyone and b in everyone:
+                    introduced += people
+            elif len(people) > 2:
+                present = _present(everyone, i)
+                if len(present) > 1:
+                    introduced += present
+    helped = Counter(chain.from_iterable(named))
+    helped.update(introduced)
+    return helping, helped
 
 
 def _first_rows(everyone: dict[str, Person], helping: list[Interaction], limit: int) -> list[HelpTotals]:
@@ -238,9 +257,10 @@ def _first_rows(everyone: dict[str, Person], helping: list[Interaction], limit: 
         start = bisect.bisect_left(helping, day, 0, end, key=_DATE)
         for i in helping[start:end]:
             present = _present(everyone, i)
-            for p in present:
-                if p not in last and _items(everyone, i, p, present):
-                    last[p] = day
+            if _has_items(i, present):
+                for p in present:
+                    if p not in last:
+                        last[p] = day
         end = start
     # everyone else's latest help is older than every day looked at: they rank after all of these
     ranked = sorted(last, key=lambda p: (-last[p].toordinal(), everyone[p].name.casefold(), p))[:limit]
@@ -251,9 +271,7 @@ def _totals(everyone: dict[str, Person], helping: list[Interaction], people: lis
     """Counts and latest item of each of `people` (in that order), from every interaction naming them."""
     wanted = set(people)
     items: dict[str, list[Help]] = {p: [] for p in people}
-    for i in helping:
-        if wanted.isdisjoint(i.people):
-            continue
+    for i in compress(helping, map(not_, map(wanted.isdisjoint, map(_PEOPLE, helping)))):
         present = _present(everyone, i)
         for p in present:
             if p in wanted:

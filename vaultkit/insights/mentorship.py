@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import compress
 from operator import attrgetter
 from typing import Literal
 
@@ -26,12 +27,14 @@ from vaultkit.insights.matching import PhraseIndex, match, phrase
 from vaultkit.insights.shared import Insights
 from vaultkit.insights.warmth import warmth_label
 from vaultkit.model import Person, Touch, Vault
+from vaultkit.model.construct import constructor
 from vaultkit.values import Cadence
 
 DEFAULT_CADENCE = Cadence(months=1, label="monthly")
 MAX_MATCHES = 20
 
 _person = attrgetter("person")
+_RELATIONSHIP = attrgetter("relationship")
 
 Role = Literal["mentor", "mentee"]
 
@@ -50,6 +53,9 @@ class Mentoring:
     @property
     def overdue(self) -> bool:
         return self.days_overdue > 0
+
+
+_new_mentoring = constructor(Mentoring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,26 @@ def _is_mentor(person: Person) -> bool:
     return bool(person.relationship) and any("mentor" in r and "mentee" not in r for r in person.relationship)
 
 
+def _roles(people: Iterable[Person]) -> tuple[list[Person], list[Person]]:
+    """Of `people`, in their order, those who mentor me (`_is_mentor`) and those I mentor (`_has` "mentee"):
+    each distinct `relationship` is looked at once."""
+    found_mentors: list[Person] = []
+    found_mentees: list[Person] = []
+    roles: dict[tuple[str, ...], tuple[bool, bool]] = {}
+    for person in people:
+        relationship = person.relationship
+        if not relationship:
+            continue
+        role = roles.get(relationship)
+        if role is None:
+            role = roles[relationship] = (_is_mentor(person), _has(person, "mentee"))
+        if role[0]:
+            found_mentors.append(person)
+        if role[1]:
+            found_mentees.append(person)
+    return found_mentors, found_mentees
+
+
 def _mentoring(person: Person, role: Role, today: dt.date, contacts: Contacts) -> Mentoring:
     cadence = person.cadence or DEFAULT_CADENCE
     touch = contacts.last_touch(person.path)
@@ -96,7 +122,7 @@ def _mentoring(person: Person, role: Role, today: dt.date, contacts: Contacts) -
     else:
         due = today
     goals = person.mentorship.goals if person.mentorship else ()
-    return Mentoring(person.path, role, since, goals, str(cadence), touch, due, (today - due).days)
+    return _new_mentoring(person.path, role, since, goals, str(cadence), touch, due, (today - due).days)
 
 
 def _urgency(vault: Vault) -> Callable[[Mentoring], tuple[int, str, str]]:
@@ -107,18 +133,24 @@ def _by_urgency(vault: Vault, items: Iterable[Mentoring]) -> list[Mentoring]:
     return sorted(items, key=_urgency(vault))
 
 
-def mentors(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[Mentoring]:
-    """People who mentor me, overdue first."""
+def mentors(
+    vault: Vault, today: dt.date, contacts: Contacts | None = None, people: Iterable[Person] | None = None
+) -> list[Mentoring]:
+    """People who mentor me, overdue first (`people`: who they are, when known: `_roles`)."""
     known = contacts_for(vault, today, contacts)
-    found = [_mentoring(p, "mentor", today, known) for p in vault.people.values() if _is_mentor(p)]
-    return _by_urgency(vault, found)
+    if people is None:
+        people = _roles(vault.people.values())[0]
+    return _by_urgency(vault, [_mentoring(p, "mentor", today, known) for p in people])
 
 
-def mentees(vault: Vault, today: dt.date, contacts: Contacts | None = None) -> list[Mentoring]:
-    """People I mentor, overdue first."""
+def mentees(
+    vault: Vault, today: dt.date, contacts: Contacts | None = None, people: Iterable[Person] | None = None
+) -> list[Mentoring]:
+    """People I mentor, overdue first (`people`: who they are, when known: `_roles`)."""
     known = contacts_for(vault, today, contacts)
-    found = [_mentoring(p, "mentee", today, known) for p in vault.people.values() if _has(p, "mentee")]
-    return _by_urgency(vault, found)
+    if people is None:
+        people = _roles(vault.people.values())[1]
+    return _by_urgency(vault, [_mentoring(p, "mentee", today, known) for p in people])
 
 
 def _match_order(vault: Vault) -> Callable[[GoalMatch], tuple[float, int, str, str]]:
@@ -133,22 +165,34 @@ def _ranked(
     warm: dict[str, float],
 ) -> list[GoalMatch]:
     """Everyone in `theirs` (but `skip`) with a text matching one of `mine`: their best match (the most
-    words; the first one on ties), warmest first."""
-    index = PhraseIndex()
+    words; the first one on ties), warmest first.
+
+    A best match depends only on the texts: many people have the same ones, so each distinct list of texts
+    is indexed (by its number) and matched once."""
+    people: dict[tuple[str, ...], list[str]] = {}  # texts -> the people with them
     for path, texts in theirs.items():
         if path not in skip:
-            index.add_all(path, texts)
-    best: dict[str, GoalMatch] = {}
+            people.setdefault(texts, []).append(path)
+    lists = list(people)
+    index = PhraseIndex()
+    for n, texts in enumerate(lists):
+        index.add_all(str(n), texts)
+    best: dict[tuple[str, ...], tuple[str, str, tuple[str, ...]]] = {}  # texts -> (mine, theirs, words)
     for text in mine:
-        for path in index.keys(text):
-            for their_text in theirs[path]:
+        for key in index.keys(text):
+            texts = lists[int(key)]
+            for their_text in texts:
                 m = match(phrase(text), phrase(their_text))
                 if m is None:
                     continue
-                old = best.get(path)
-                if old is None or len(m.words) > len(old.words):
-                    best[path] = GoalMatch(path, text, their_text, m.words, 0.0)
-    found = [GoalMatch(g.person, g.mine, g.theirs, g.words, warm[g.person]) for g in best.values()]
+                old = best.get(texts)
+                if old is None or len(m.words) > len(old[2]):
+                    best[texts] = (text, their_text, m.words)
+    found = [
+        GoalMatch(path, text, their_text, words, warm[path])
+        for texts, (text, their_text, words) in best.items()
+        for path in people[texts]
+    ]
     found.sort(key=_match_order(vault))
     return found
 
@@ -204,15 +248,17 @@ _LISTS = "carry_mentorship"  # where an Insights keeps its `_Lists`
 
 def _lists(vault: Vault, today: dt.date, shared: Insights) -> _Lists:
     known, me, warm = shared.contacts, shared.me, shared.warmth
+    people = list(vault.people.values())
+    mentor_people, mentee_people = _roles(compress(people, map(_RELATIONSHIP, people)))
     found = _Lists(
         me,
-        mentors(vault, today, known),
-        mentees(vault, today, known),
+        mentors(vault, today, known, mentor_people),
+        mentees(vault, today, known, mentee_people),
         _ranked(
             vault,
             vault.me.goals,
             {path: p.offers for path, p in vault.people.items() if p.offers},
-            _skip({p.path for p in vault.people.values() if _is_mentor(p)}, me),
+            _skip({p.path for p in mentor_people}, me),
             warm,
         ),
         _ranked(

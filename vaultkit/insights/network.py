@@ -11,7 +11,7 @@ import heapq
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations, compress
 from operator import attrgetter
 
 from vaultkit.insights.carry_people import FEW_WINDOW
@@ -129,6 +129,29 @@ def _label_counts(
 ) -> tuple[Counter[str], Counter[str], dict[str, tuple[str, str | None]]]:
     """People per org (by path, else name) and per tag ("#tag"), and each key's label and org path; a key
     that is both an org's and a tag's gets the label met first."""
+    # Counted at C speed: each (org, org_path) and each tag, then per key. A key's label is the first
+    # person's with that key: the first of its (org, org_path) pairs counted.
+    orgs = Counter(map(_ORG, people))
+    org_count: Counter[str] = Counter()
+    labels: dict[str, tuple[str, str | None]] = {}
+    for (org, org_path), n in orgs.items():
+        if org:
+            key = org_path or name_key(org)
+            org_count[key] += n
+            if key not in labels:
+                labels[key] = (name_of(vault, org_path) if org_path else org, org_path)
+    if any(key.startswith("#") for key in org_count):  # could be a tag's key too: count person by person
+        return _label_counts_in_order(vault, people)
+    tags = Counter(chain.from_iterable(map(_TAGS, people)))
+    tag_count = Counter({"#" + tag: n for tag, n in tags.items()})
+    labels.update(("#" + tag, (tag, None)) for tag in tags)
+    return org_count, tag_count, labels
+
+
+def _label_counts_in_order(
+    vault: Vault, people: list[Person]
+) -> tuple[Counter[str], Counter[str], dict[str, tuple[str, str | None]]]:
+    """`_label_counts`, one person at a time (orgs and tags then share keys)."""
     org_count: Counter[str] = Counter()
     tag_count: Counter[str] = Counter()
     labels: dict[str, tuple[str, str | None]] = {}
@@ -168,6 +191,9 @@ class _Parts:
     closest: int
 
 
+_ORG = attrgetter("org", "org_path")
+_TAGS = attrgetter("tags")
+_PATH = attrgetter("path")
 _PARTS = "carry_network"  # where an Insights keeps its `_Parts`
 _LABEL_FIELDS = ("name", "org", "org_path", "tags")
 
@@ -195,7 +221,7 @@ def _parts(vault: Vault, today: dt.date, closest: int, shared: Insights, people:
         me,
         labels or _label_counts(vault, people),
         per_month or _per_month(vault, today),
-        near if near is not None else _nearest((p for p in people if warm[p.path] > 0), warm, closest),
+        near if near is not None else _warmest(people, warm, closest),
         closest,
     )
 
@@ -226,6 +252,16 @@ def _per_month_patched(
 
 def _nearest(people: Iterable[Person], warm: dict[str, float], closest: int) -> list[Person]:
     return heapq.nsmallest(closest, people, key=lambda p: (-warm[p.path], p.name.casefold(), p.path))
+
+
+def _warmest(people: list[Person], warm: dict[str, float], closest: int) -> list[Person]:
+    """`_nearest` of the people with some warmth: only those as warm as the `closest`-th warmest can be."""
+    warmth = list(map(warm.__getitem__, map(_PATH, people)))
+    if 0 < closest < len(warmth):
+        floor = sorted(warmth, reverse=True)[closest - 1]  # the `closest`-th warmest's
+        if floor > 0:
+            return _nearest(compress(people, map(floor.__le__, warmth)), warm, closest)
+    return _nearest(compress(people, map((0.0).__lt__, warmth)), warm, closest)
 
 
 def network(
