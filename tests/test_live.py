@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import shutil
 from collections.abc import Callable
@@ -194,6 +195,22 @@ def test_a_failed_build_reads_everything_next_time(vault: Path) -> None:
         live.build(TODAY, 42)  # type: ignore[arg-type]
     edit_interaction(vault)
     same_as_full(vault, live.build(TODAY, set()))
+
+
+def test_a_long_watch_keeps_no_garbage(vault: Path) -> None:
+    """Each build freezes what it made (`gc_paused`); cyclic garbage left from the build before must not be
+    frozen with it, or a watch running for days grows without end (it did: ~1,300 objects a build)."""
+    live = LiveVault(vault)
+    live.build(TODAY)
+    meeting = vault / "interactions" / "2026-11-24 Garbage check.md"
+    counts = []
+    for i in range(12):
+        meeting.write_text(f"---\ntype: interaction\ndate: 2026-11-24\nwith: [Nobody]\n---\n{i}\n", "utf-8")
+        live.build(TODAY, [meeting.relative_to(vault).as_posix()])
+        meeting.unlink()
+        live.build(TODAY, [meeting.relative_to(vault).as_posix()])
+        counts.append(gc.get_freeze_count())
+    assert counts[-1] - counts[2] < 200, counts
 
 
 SCAN_FILES = [

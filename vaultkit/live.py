@@ -18,6 +18,7 @@ saw change.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -148,6 +149,11 @@ class LiveVault:
             previous, self._insights = self._insights, None
             result = build_loaded(loaded, today, previous, self._pages, self._state.paths)
             self._insights = result.insights
+            # What a build made is frozen (`gc_paused`) at the end of each phase that pauses the collector,
+            # cyclic garbage too if it is still there (the templates' of the build before, say): that
+            # would never be freed in a long-running watch. Collect it now, while only this build's
+            # objects are not frozen, so the walk is short (a few ms).
+            gc.collect()
             return result
         except BaseException:
             self._state = None  # half updated: read everything again next time
