@@ -25,6 +25,7 @@ import stat
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -41,6 +42,7 @@ __all__ = ["STAMP_FILE", "Stamped", "forget", "read_stamp", "stamp_key", "write_
 
 STAMP_FILE: Final = "build-stamp.json"
 _FORMAT: Final = 1
+_MTIME = attrgetter("mtime_ns")
 PageState = tuple[int, int, int]  # size, mtime_ns, inode
 
 
@@ -114,11 +116,11 @@ def stamp_key(root: Path, config: Config, config_diags: list[Diagnostic], scan: 
 
 def trusted(scan: Scan, now_ns: int) -> bool:
     """Whether every note's size and mtime, as scanned before `now_ns`, would show a later change."""
-    whole = Counter(f.mtime_ns for f in scan.notes if f.mtime_ns % SECOND == 0)
-    return all(
-        now_ns - f.mtime_ns >= RACY_NS and not (f.mtime_ns % SECOND == 0 and whole[f.mtime_ns] > 1)
-        for f in scan.notes
-    )
+    mtimes = list(map(_MTIME, scan.notes))
+    if mtimes and now_ns - max(mtimes) < RACY_NS:
+        return False
+    whole = Counter([mtime for mtime in mtimes if mtime % SECOND == 0])
+    return all(count == 1 for count in whole.values())
 
 
 def _stamp_path(root: Path) -> Path:
