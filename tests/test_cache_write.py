@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,9 @@ from vaultkit.load import load_vault
 
 __all__ = ["count_reads"]  # a fixture
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork") or sys.platform == "darwin", reason="no cache child on this platform"
+)
 
 
 def _many(extra: int = DEFER_MIN + 20) -> dict[str, str | bytes]:

@@ -169,6 +169,8 @@ class _Run:
         """Fill `results` from the rows that still hold; returns the indexes of the notes left to parse.
         Raises `CorruptCache`."""
         self.results = [None] * len(self.files)
+        if not rows:  # a cold build: every note is parsed
+            return list(range(len(self.files)))
         seconds = Counter(f.mtime_ns for f in self.files if f.mtime_ns % 1_000_000_000 == 0)
         shared = {s for s, n in seconds.items() if n > 1}
         todo: list[int] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,9 @@ def can_fork(run: _Run) -> bool:
     forked child gets only the thread that forked, whatever locks the others held)."""
     rows = len(run.unencoded) + len(run.upserts)
     writable = run.cache is not None and run.cache.writable and run.cache.conn is not None
-    return writable and rows >= DEFER_MIN and hasattr(os, "fork") and threading.active_count() == 1
+    # Not on macOS, where a forked child that is not a fresh interpreter may crash in system libraries.
+    forks = hasattr(os, "fork") and sys.platform != "darwin"
+    return writable and rows >= DEFER_MIN and forks and threading.active_count() == 1
 
 
 def save_in_child(run: _Run, rows: dict[str, Row]) -> CacheWrite:
