@@ -6,10 +6,7 @@ parsed, by worker processes when there are many of them (`vaultkit.bulk`).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -18,6 +15,7 @@ from vaultkit.bulk import PARALLEL_MIN, CacheWrite, Entry, Progress, read_entrie
 from vaultkit.cache import CACHE_DIR, CACHE_FILE
 from vaultkit.config import Config, load_config
 from vaultkit.diagnostics import Diagnostic, sort_key
+from vaultkit.gcpause import gc_paused
 from vaultkit.model import Vault, build_vault
 from vaultkit.read.scan import Scan, scan_vault
 from vaultkit.read.types import Note
@@ -54,23 +52,6 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
     # The parse cache, possibly still being written (`load_vault(defer_cache=True)`): wait for it.
     cache_write: CacheWrite = field(default_factory=CacheWrite, compare=False, repr=False)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic GC during a bulk phase: it costs a fifth of a cold parse and most of a cache load.
-
-    On the way out the objects made are frozen (`gc.freeze`), else the first collection afterwards would
-    walk all of them at once. They are still freed as usual when no longer used: notes and the model hold
-    no reference cycles. The collector is switched back on if it was on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def scan_now(root: Path, config: Config) -> tuple[Scan, int]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -15,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.gcpause import gc_paused
 from vaultkit.insights.followups import Agenda, BirthdayItem, Drifting, FollowUp, Promise, compute_agenda
 from vaultkit.insights.shared import Insights
 from vaultkit.model import Vault
@@ -205,26 +204,6 @@ PAGES: dict[str, tuple[str, PageBuilder]] = {
 }
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic GC while the insights are worked out; what they made is then frozen (`gc.freeze`).
-
-    Like `vaultkit.load.gc_paused` for the notes: the insights make some 100,000 objects that live to the end
-    of the build, and every collection meanwhile walks those made so far (a sixth of the stage on a large
-    vault); frozen, no later collection walks them either. They hold no reference cycles (checked by
-    tests/test_render_speed_equivalence.py), so they are still freed as usual when no longer used. The
-    collector is switched back on if it was on. Templates are rendered with it on: their environments hold
-    cycles, and a template is not trusted."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
 @dataclass(frozen=True, slots=True)
 class Rendered:
     pages: dict[str, str]  # page path in the output folder -> full text
@@ -247,7 +226,8 @@ def render_pages(
     `previous`: the insights of the build before; its answers are reused where their inputs are unchanged.
     `reuse`: the pages of the build before (`vaultkit.render_reuse`); a page whose template and context are
     unchanged is not rendered again, and it is updated with this build's pages."""
-    with _collector_paused():
+    # Templates are rendered with the collector on: their environments hold cycles.
+    with gc_paused():
         link = Linker(note_paths)
         shared = Insights(vault, today, previous)
         contexts = [
