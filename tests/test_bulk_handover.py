@@ -54,7 +54,7 @@ def _vault(make_vault: VaultFactory, extra: int = 40) -> Path:
 
 def _entries(root: Path, *, workers: int, use_cache: bool, progress: Any = None) -> list[Entry]:
     scan, now_ns = scan_now(root, CONFIG)
-    entries, _ = read_entries(root, CONFIG, scan, now_ns, use_cache, progress, workers)
+    entries, _, _ = read_entries(root, CONFIG, scan, now_ns, use_cache, progress, workers)
     return [(note, tuple(diags)) for note, diags in entries]
 
 

@@ -57,7 +57,6 @@ __all__ = [
     "Entry",
     "Progress",
     "read_entries",
-    "read_entries_deferred",
 ]
 
 Progress = Callable[[int, int], None]
@@ -341,27 +340,13 @@ def read_entries(
     use_cache: bool,
     progress: Progress | None = None,
     workers: int | None = None,
-) -> tuple[list[Entry], bool]:
-    """Each scanned note's parse result (note or None, problems), in scan order, and whether a damaged
-    cache was rebuilt. See `read_notes`."""
-    entries, rebuilt, _ = read_entries_deferred(root, config, scan, now_ns, use_cache, progress, workers)
-    return entries, rebuilt
-
-
-def read_entries_deferred(
-    root: Path,
-    config: Config,
-    scan: Scan,
-    now_ns: int,
-    use_cache: bool,
-    progress: Progress | None = None,
-    workers: int | None = None,
     *,
     defer: bool = False,
 ) -> tuple[list[Entry], bool, CacheWrite]:
-    """`read_entries`; with `defer`, the cache may still be being written when it returns: the caller
-    must `wait()` for the `CacheWrite` (even when it fails), at the latest before its own caller could
-    read the vault again."""
+    """Each scanned note's parse result (note or None, problems), in scan order, whether a damaged cache was
+    rebuilt, and the cache's writing. See `read_notes`. With `defer`, the cache may still be being written
+    when this returns: the caller must `wait()` for the `CacheWrite` (even when it fails), at the latest
+    before its own caller could read the vault again; without, it is written already."""
     real_root = root.resolve()
     cache = open_cache(real_root, config.max_note_bytes) if use_cache else None
     run = _Run(os.fspath(real_root), scan.notes, config.max_note_bytes, now_ns, cache)

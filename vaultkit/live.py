@@ -204,7 +204,7 @@ class LiveVault:
 
 def _full(ready: Prepared) -> _State:
     """Read everything (parse cache included) and build the model from scratch."""
-    entries, rebuilt = read_entries(ready.root, ready.config, ready.scan, ready.now_ns, use_cache=True)
+    entries, rebuilt, _ = read_entries(ready.root, ready.config, ready.scan, ready.now_ns, use_cache=True)
     notes = [note for note, _ in entries if note is not None]
     model = ModelState.build(notes, ready.scan.attachments, ready.config)
     return _State(

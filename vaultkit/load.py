@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from vaultkit.bulk import PARALLEL_MIN, CacheWrite, Entry, Progress, read_entries_deferred
+from vaultkit.bulk import PARALLEL_MIN, CacheWrite, Entry, Progress, read_entries
 from vaultkit.cache import CACHE_DIR, CACHE_FILE
 from vaultkit.config import Config, load_config
 from vaultkit.diagnostics import Diagnostic, sort_key
@@ -99,7 +99,7 @@ def _read_notes(
 ) -> tuple[list[Note], tuple[str, ...], list[Diagnostic], CacheWrite]:
     with gc_paused():
         scan, now_ns = scanned if scanned is not None else scan_now(root, config)
-        entries, rebuilt, write = read_entries_deferred(
+        entries, rebuilt, write = read_entries(
             root, config, scan, now_ns, use_cache, progress, workers, defer=defer
         )
         diags = list(scan.diagnostics)
